@@ -1,0 +1,499 @@
+//! The substitution step of the platform's template engine, in one pass.
+//!
+//! The platform's `_parse` is a retry loop: try `JSON.parse`; on failure find the next `{{`,
+//! decide "outside a string" by counting unescaped quotes before it, splice in the variable's
+//! JSON, and try again. Every variable costs a full parse, so it is quadratic. We produce the
+//! same splices with one left-to-right scan:
+//!
+//! * The payload left of the search position never changes, so it is built once (`out`), and a
+//!   streaming JSON parser is fed as it grows. It tells whether the text so far can still be
+//!   valid JSON and whether a position is inside a real string.
+//! * The loop only stops early when the payload is already valid JSON. A `{{` outside a real
+//!   string can never be valid JSON, so that is only possible where the quote heuristic and the
+//!   real string state disagree (after a string that ends in a backslash). Only there do we
+//!   check the rest of the input, with a forked parser, and we remember its states so that the
+//!   next such point in the same situation needs no second look.
+//! * Inserted text is scanned again from its second byte (the loop resumes at `open + 1`), so
+//!   the remaining input is a stack of segments: inserted texts over the rest of the template.
+//! * An unclosed `{{` makes the platform copy the whole payload prefix into itself on every try,
+//!   doubling it until V8's string limit throws a RangeError. We perform the same copies, but
+//!   stop with the same error class once the copies exceed a fixed budget.
+//!
+//! We write this scanner by hand (no parser crate) because it must reproduce the platform's
+//! byte-level quirks exactly and run in linear time.
+
+use super::lookup::resolve;
+use crate::json::parse::{Parser, Snapshot, Validate};
+use crate::json::{JsObject, JsValue, JsonError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Deepest nesting we build. V8 parses any depth, but `JSON.stringify` (which sends the
+/// payload) fails somewhere between 2,000 and 5,000 levels.
+pub(crate) const MAX_DEPTH: usize = 4096;
+
+/// The variable names a template may use; `None` checks nothing.
+pub(crate) type Allowed<'a> = Option<&'a [&'a str]>;
+
+/// A byte range of the template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Where a piece of the payload came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// The template, starting at this template offset.
+    Template,
+    /// Text inserted for the variable written at this span.
+    Variable(Span),
+}
+
+struct Segment<'t> {
+    text: Cow<'t, str>,
+    pos: usize,
+    origin: Origin,
+}
+
+/// A variable the scan met, for diagnostics and findings.
+#[derive(Clone, Debug)]
+pub(crate) struct Occurrence {
+    /// The variable as written, `{{` to `}}`, in the template (or the variable whose inserted
+    /// text held it).
+    pub span: Span,
+    /// The raw name between the braces.
+    pub name: String,
+    /// Whether it was written in the template itself (not inside inserted data).
+    pub in_template: bool,
+}
+
+/// Why substitution failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    InvalidVariable { name: String, span: Span },
+    InvalidJson { error: JsonError, at: Span },
+    TooLarge { at: Span },
+    TooDeep { at: Span },
+}
+
+/// The parsed payload, before string interpolation.
+pub(crate) struct Substituted {
+    pub value: JsValue,
+    pub occurrences: Vec<Occurrence>,
+}
+
+pub(crate) struct Engine<'t, 'c> {
+    template: &'t str,
+    allowed: Allowed<'c>,
+    context: &'c JsObject,
+    segments: Vec<Segment<'t>>,
+    out: String,
+    /// Counted quotes in `out` so far are odd.
+    odd_quotes: bool,
+    parser: Parser<Validate>,
+    /// `(offset in out, origin, template offset at that point)`.
+    pieces: Vec<(usize, Origin, usize)>,
+    occurrences: Vec<Occurrence>,
+    /// Parser states a forked check passed through, by template offset of a `{{`.
+    shadow_states: HashMap<usize, Snapshot>,
+    grown: usize,
+    budget: usize,
+    /// Insert this text for every variable instead of its value.
+    marker: Option<&'static str>,
+}
+
+impl<'t, 'c> Engine<'t, 'c> {
+    pub(crate) fn new(template: &'t str, allowed: Allowed<'c>, context: &'c JsObject) -> Self {
+        Engine {
+            template,
+            allowed,
+            context,
+            segments: vec![Segment {
+                text: Cow::Borrowed(template),
+                pos: 0,
+                origin: Origin::Template,
+            }],
+            out: String::with_capacity(template.len() + 64),
+            odd_quotes: false,
+            parser: Parser::new(Validate),
+            pieces: Vec::new(),
+            occurrences: Vec::new(),
+            shadow_states: HashMap::new(),
+            grown: 0,
+            budget: (16 * template.len()).max(4 << 20),
+            marker: None,
+        }
+    }
+
+    /// Inserts `marker` (JSON text) for every variable, to tell literals from variables.
+    pub(crate) fn marking_variables(mut self, marker: &'static str) -> Self {
+        self.marker = Some(marker);
+        self
+    }
+
+    fn text_for(&self, name: &str) -> Cow<'static, str> {
+        match self.marker {
+            Some(m) => Cow::Borrowed(m),
+            None => resolve(self.context, name).insertion_text(),
+        }
+    }
+
+    /// Runs the substitution loop to the end.
+    pub(crate) fn run(mut self) -> Result<Substituted, Failure> {
+        while self.find_open() {
+            if self.odd_quotes {
+                // Judged inside a string: skip it, and search again from the next byte.
+                self.take(1, true);
+                continue;
+            }
+            if self.parser.error().is_none() && self.parser.in_string() {
+                if let Some(value) = self.rest_if_valid()? {
+                    return Ok(Substituted {
+                        value,
+                        occurrences: self.occurrences,
+                    });
+                }
+            }
+            self.replace()?;
+        }
+        if let Err(error) = self.parser.finish() {
+            let at = self.locate(error.offset);
+            return Err(Failure::InvalidJson { error, at });
+        }
+        let value = self.build(&self.out, self.parser.max_depth())?;
+        Ok(Substituted {
+            value,
+            occurrences: self.occurrences,
+        })
+    }
+
+    fn build(&self, payload: &str, depth: usize) -> Result<JsValue, Failure> {
+        if depth > MAX_DEPTH {
+            return Err(Failure::TooDeep {
+                at: Span {
+                    start: 0,
+                    end: self.template.len(),
+                },
+            });
+        }
+        // The text was already validated by the streaming parser.
+        crate::json::parse(payload).map_err(|error| Failure::InvalidJson {
+            at: self.locate(error.offset),
+            error,
+        })
+    }
+
+    /// The template offset of the current position (or the span of the variable whose
+    /// inserted text is being read).
+    fn origin_here(&self) -> (Origin, usize) {
+        match self.segments.last() {
+            Some(seg) => match seg.origin {
+                Origin::Template => (Origin::Template, seg.pos),
+                o => (o, 0),
+            },
+            None => (Origin::Template, self.template.len()),
+        }
+    }
+
+    /// Maps an offset of the payload to where the user wrote it.
+    fn locate(&self, offset: usize) -> Span {
+        let i = self
+            .pieces
+            .partition_point(|&(start, _, _)| start <= offset);
+        match i.checked_sub(1).map(|i| self.pieces[i]) {
+            Some((start, Origin::Template, tpos)) => {
+                let at = (tpos + offset - start).min(self.template.len());
+                let end = next_char_boundary(self.template, at);
+                Span { start: at, end }
+            }
+            Some((_, Origin::Variable(span), _)) => span,
+            None => Span::default(),
+        }
+    }
+
+    /// Appends payload text, keeping the quote count and the parser up to date.
+    fn emit(&mut self, text: &str, origin: Origin, tpos: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.out.len();
+        if self.pieces.last().is_none_or(|&(s, o, t)| {
+            o != origin || (o == Origin::Template && t + (start - s) != tpos)
+        }) {
+            self.pieces.push((start, origin, tpos));
+        }
+        let bytes = text.as_bytes();
+        let prev = self.out.as_bytes().last().copied().unwrap_or(0);
+        let mut from = 0;
+        while let Some(k) = memchr(b'"', &bytes[from..]) {
+            let i = from + k;
+            let before = if i == 0 { prev } else { bytes[i - 1] };
+            if before != b'\\' {
+                self.odd_quotes = !self.odd_quotes;
+            }
+            from = i + 1;
+        }
+        if self.parser.error().is_none() {
+            self.parser.feed(bytes);
+        }
+        self.out.push_str(text);
+    }
+
+    /// Moves to the next `{{`, emitting everything before it. False at the end of input.
+    fn find_open(&mut self) -> bool {
+        loop {
+            let Some(seg) = self.segments.last() else {
+                return false;
+            };
+            let rest = &seg.text[seg.pos..];
+            let (origin, tpos) = (seg.origin, seg.pos);
+            if let Some(k) = rest.find("{{") {
+                let text = rest[..k].to_owned();
+                self.emit(&text, origin, tpos);
+                self.segments.last_mut().expect("checked").pos += k;
+                return true;
+            }
+            let straddles = rest.ends_with('{') && self.byte_below_top(0) == Some(b'{');
+            let keep = usize::from(straddles);
+            let text = rest[..rest.len() - keep].to_owned();
+            self.emit(&text, origin, tpos);
+            let seg = self.segments.last_mut().expect("checked");
+            seg.pos = seg.text.len() - keep;
+            if straddles {
+                return true;
+            }
+            self.segments.pop();
+        }
+    }
+
+    /// The `n`th byte after the top segment.
+    fn byte_below_top(&self, mut n: usize) -> Option<u8> {
+        for seg in self.segments.iter().rev().skip(1) {
+            let rest = &seg.text.as_bytes()[seg.pos..];
+            if n < rest.len() {
+                return Some(rest[n]);
+            }
+            n -= rest.len();
+        }
+        None
+    }
+
+    /// Consumes `n` bytes of input, emitting them or dropping them; returns what was dropped.
+    fn take(&mut self, mut n: usize, emit: bool) -> String {
+        let mut dropped = String::new();
+        while n > 0 {
+            let Some(seg) = self.segments.last_mut() else {
+                break;
+            };
+            let avail = seg.text.len() - seg.pos;
+            let k = n.min(avail);
+            let (origin, tpos) = (seg.origin, seg.pos);
+            let piece = seg.text[seg.pos..seg.pos + k].to_owned();
+            seg.pos += k;
+            if seg.pos == seg.text.len() {
+                self.segments.pop();
+            }
+            if emit {
+                self.emit(&piece, origin, tpos);
+            } else {
+                dropped.push_str(&piece);
+            }
+            n -= k;
+        }
+        dropped
+    }
+
+    /// From the `{{` at the cursor: the raw name up to the first `}}`, or `None` when no
+    /// `}}` follows (the platform's `indexOf("}}", open)`).
+    fn find_close(&self) -> Option<String> {
+        let mut name: Vec<u8> = Vec::new();
+        let mut skip = 2; // the `{{`
+        let mut prev_brace = false;
+        for seg in self.segments.iter().rev() {
+            let bytes = &seg.text.as_bytes()[seg.pos..];
+            let start = skip.min(bytes.len());
+            skip -= start;
+            let bytes = &bytes[start..];
+            if bytes.is_empty() {
+                continue;
+            }
+            if prev_brace && bytes[0] == b'}' {
+                name.pop();
+                return Some(into_string(name));
+            }
+            if let Some(k) = find_bytes(bytes, b"}}") {
+                name.extend_from_slice(&bytes[..k]);
+                return Some(into_string(name));
+            }
+            name.extend_from_slice(bytes);
+            prev_brace = bytes.last() == Some(&b'}');
+        }
+        None
+    }
+
+    /// The span of the `{{`…`}}` at the cursor, in template terms.
+    fn variable_span(&self, len: usize) -> Span {
+        match self.origin_here() {
+            (Origin::Template, tpos) => Span {
+                start: tpos,
+                end: (tpos + len).min(self.template.len()),
+            },
+            (Origin::Variable(span), _) => span,
+        }
+    }
+
+    /// Replaces the variable at the cursor (judged outside a string).
+    fn replace(&mut self) -> Result<(), Failure> {
+        let in_template = matches!(self.origin_here().0, Origin::Template);
+        let Some(name) = self.find_close() else {
+            return self.replace_unclosed();
+        };
+        let len = 2 + name.len() + 2;
+        let span = self.variable_span(len);
+        self.check_allowed(&name, span)?;
+        self.occurrences.push(Occurrence {
+            span,
+            name: name.clone(),
+            in_template,
+        });
+        let text = self.text_for(&name);
+        if !in_template {
+            self.grow(text.len(), span)?;
+        }
+        self.take(len, false);
+        self.insert(&text, Origin::Variable(span));
+        Ok(())
+    }
+
+    fn check_allowed(&self, name: &str, span: Span) -> Result<(), Failure> {
+        let head = name.split('.').next().unwrap_or("");
+        match self.allowed {
+            Some(list) if !list.contains(&head) => Err(Failure::InvalidVariable {
+                name: name.to_owned(),
+                span,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Splices inserted text in: its first byte is final, the rest is scanned again.
+    fn insert(&mut self, text: &str, origin: Origin) {
+        let mut chars = text.char_indices();
+        let split = chars.nth(1).map_or(text.len(), |(i, _)| i);
+        self.emit(&text[..split], origin, 0);
+        if split < text.len() {
+            self.segments.push(Segment {
+                text: Cow::Owned(text[split..].to_owned()),
+                pos: 0,
+                origin,
+            });
+        }
+    }
+
+    fn grow(&mut self, bytes: usize, at: Span) -> Result<(), Failure> {
+        self.grown += bytes;
+        if self.grown > self.budget {
+            return Err(Failure::TooLarge { at });
+        }
+        Ok(())
+    }
+
+    /// A `{{` with no `}}` after it. The platform takes everything from the payload's start up
+    /// to and including the `{{` as the "name", and splices so that the payload becomes
+    /// `prefix + value + payload[1..]`.
+    fn replace_unclosed(&mut self) -> Result<(), Failure> {
+        let span = self.variable_span(2);
+        let name = format!("{}{{{{", self.out);
+        self.check_allowed(&name, span)?;
+        self.occurrences.push(Occurrence {
+            span,
+            name: name.clone(),
+            in_template: false,
+        });
+        let text = self.text_for(&name);
+        let copy = match self.out.char_indices().nth(1) {
+            Some((i, _)) => format!("{}{{{{", &self.out[i..]),
+            None if self.out.is_empty() => "{".to_owned(),
+            None => "{{".to_owned(),
+        };
+        self.grow(text.len() + copy.len(), span)?;
+        self.take(2, false);
+        self.segments.push(Segment {
+            text: Cow::Owned(copy),
+            pos: 0,
+            origin: Origin::Variable(span),
+        });
+        self.insert(&text, Origin::Variable(span));
+        Ok(())
+    }
+
+    /// Whether the payload as it stands (the output plus the unread input) is valid JSON; if
+    /// so, its value, which the platform returns at once.
+    fn rest_if_valid(&mut self) -> Result<Option<JsValue>, Failure> {
+        let here = self.parser.snapshot();
+        if self.segments.len() == 1 {
+            let tpos = self.segments[0].pos;
+            if self.shadow_states.get(&tpos) == Some(&here) {
+                return Ok(None);
+            }
+        }
+        self.shadow_states.clear();
+        let mut fork = self.parser.fork();
+        for (i, seg) in self.segments.iter().enumerate().rev() {
+            let text = &seg.text[seg.pos..];
+            if i == 0 {
+                // The rest of the template: note the parser state at every `{{`, so a later
+                // check that reaches one in the same state can reuse this verdict.
+                let mut from = 0;
+                while let Some(k) = text[from..].find("{{") {
+                    fork.feed(&text.as_bytes()[from..from + k]);
+                    if fork.error().is_some() {
+                        return Ok(None);
+                    }
+                    self.shadow_states
+                        .insert(seg.pos + from + k, fork.snapshot());
+                    from += k + 1;
+                }
+                fork.feed(&text.as_bytes()[from..]);
+            } else {
+                fork.feed(text.as_bytes());
+            }
+            if fork.error().is_some() {
+                return Ok(None);
+            }
+        }
+        if fork.finish().is_err() {
+            return Ok(None);
+        }
+        let mut payload = self.out.clone();
+        for seg in self.segments.iter().rev() {
+            payload.push_str(&seg.text[seg.pos..]);
+        }
+        self.build(&payload, fork.max_depth()).map(Some)
+    }
+}
+
+fn into_string(bytes: Vec<u8>) -> String {
+    // Names are cut at ASCII braces inside valid UTF-8, so they are valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn next_char_boundary(s: &str, at: usize) -> usize {
+    let mut end = (at + 1).min(s.len());
+    while !s.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
