@@ -317,6 +317,39 @@ impl<S: Sink> Parser<S> {
                     continue;
                 }
             }
+            // Fast paths: whitespace between tokens, and digit runs inside numbers.
+            if matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r')
+                && !matches!(
+                    self.state,
+                    State::Str { .. }
+                        | State::Number(_)
+                        | State::Escape { .. }
+                        | State::Unicode { .. }
+                        | State::Literal { .. }
+                )
+            {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .unwrap_or(bytes.len() - i);
+                i += run;
+                self.offset += run;
+                continue;
+            }
+            if let State::Number(Num::Int | Num::Frac | Num::ExpDigits) = self.state {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .unwrap_or(bytes.len() - i);
+                if run > 0 {
+                    if S::BUILDS {
+                        self.buf.extend_from_slice(&bytes[i..i + run]);
+                    }
+                    i += run;
+                    self.offset += run;
+                    continue;
+                }
+            }
             let b = bytes[i];
             if self.step(b) {
                 i += 1;
@@ -386,7 +419,8 @@ impl<S: Sink> Parser<S> {
     fn end_string(&mut self, key: bool) {
         if S::BUILDS {
             self.flush_surrogate();
-            let s = JsString::from_wtf8(std::mem::take(&mut self.buf));
+            let s = JsString::from_wtf8(self.buf.as_slice().to_vec());
+            self.buf.clear();
             if key {
                 self.sink.key(s);
             } else {

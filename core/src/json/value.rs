@@ -151,16 +151,15 @@ impl JsObject {
 
     /// Builds an object from entries in source order, applying JavaScript's ordering and
     /// duplicate-key rules.
-    pub fn from_entries(entries: Vec<(JsString, JsValue)>) -> Self {
-        let mut out: Vec<(JsString, JsValue)> = Vec::with_capacity(entries.len());
-        if entries.len() <= 8 {
-            for (k, v) in entries {
-                match out.iter_mut().find(|(ek, _)| *ek == k) {
-                    Some(slot) => slot.1 = v,
-                    None => out.push((k, v)),
-                }
-            }
+    pub fn from_entries(mut entries: Vec<(JsString, JsValue)>) -> Self {
+        let has_duplicates = if entries.len() <= 8 {
+            (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
         } else {
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            !entries.iter().all(|(k, _)| seen.insert(k))
+        };
+        if has_duplicates {
+            let mut out: Vec<(JsString, JsValue)> = Vec::with_capacity(entries.len());
             let mut index: HashMap<JsString, usize> = HashMap::with_capacity(entries.len());
             for (k, v) in entries {
                 match index.get(&k) {
@@ -171,15 +170,19 @@ impl JsObject {
                     }
                 }
             }
+            entries = out;
         }
-        if out.iter().any(|(k, _)| array_index(k.as_bytes()).is_some()) {
+        if entries
+            .iter()
+            .any(|(k, _)| array_index(k.as_bytes()).is_some())
+        {
             // A stable sort keeps the insertion order of the non-index keys.
-            out.sort_by_key(|(k, _)| match array_index(k.as_bytes()) {
+            entries.sort_by_key(|(k, _)| match array_index(k.as_bytes()) {
                 Some(i) => (0u8, i),
                 None => (1u8, 0),
             });
         }
-        JsObject { entries: out }
+        JsObject { entries }
     }
 
     /// Inserts or replaces a key, as JavaScript's `obj[key] = value` does.
@@ -212,6 +215,11 @@ impl JsObject {
             .iter()
             .find(|(k, _)| k.as_bytes() == key)
             .map(|(_, v)| v)
+    }
+
+    /// The `i`th entry in property order.
+    pub fn entry(&self, i: usize) -> Option<(&JsString, &JsValue)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
     }
 
     /// The entries in property order.

@@ -1,6 +1,6 @@
 //! `JSON.stringify` and JavaScript's `String(value)`, byte for byte.
 
-use super::value::{JsString, JsValue};
+use super::value::{JsObject, JsString, JsValue};
 
 /// Appends a JavaScript number as `Number#toString` writes it (`1e+21`, `1e-7`, `0.000001`).
 pub fn write_number(out: &mut String, n: f64) {
@@ -67,7 +67,10 @@ pub(crate) fn write_quoted(out: &mut String, bytes: &[u8]) {
 /// Pushes bytes known to be valid UTF-8 (the writer never splits a character and moves lone
 /// surrogates out as escapes).
 fn push_utf8(out: &mut String, bytes: &[u8]) {
-    out.push_str(&String::from_utf8_lossy(bytes));
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// `JSON.stringify(value)`: compact, keys in the object's order, non-finite numbers as `null`.
@@ -80,11 +83,8 @@ pub fn stringify(value: &JsValue) -> String {
 
 enum Frame<'a> {
     Value(&'a JsValue),
-    Items(std::slice::Iter<'a, JsValue>, bool),
-    Entries(
-        Box<dyn Iterator<Item = (&'a JsString, &'a JsValue)> + 'a>,
-        bool,
-    ),
+    Items(&'a [JsValue], usize),
+    Entries(&'a JsObject, usize),
 }
 
 /// Appends `JSON.stringify(value)` to `out`.
@@ -100,31 +100,31 @@ pub fn write_json(out: &mut String, value: &JsValue) {
                 JsValue::String(s) => write_string(out, s),
                 JsValue::Array(items) => {
                     out.push('[');
-                    stack.push(Frame::Items(items.iter(), true));
+                    stack.push(Frame::Items(items, 0));
                 }
                 JsValue::Object(o) => {
                     out.push('{');
-                    stack.push(Frame::Entries(Box::new(o.iter()), true));
+                    stack.push(Frame::Entries(o, 0));
                 }
             },
-            Frame::Items(mut it, first) => match it.next() {
+            Frame::Items(items, i) => match items.get(i) {
                 Some(v) => {
-                    if !first {
+                    if i > 0 {
                         out.push(',');
                     }
-                    stack.push(Frame::Items(it, false));
+                    stack.push(Frame::Items(items, i + 1));
                     stack.push(Frame::Value(v));
                 }
                 None => out.push(']'),
             },
-            Frame::Entries(mut it, first) => match it.next() {
+            Frame::Entries(o, i) => match o.entry(i) {
                 Some((k, v)) => {
-                    if !first {
+                    if i > 0 {
                         out.push(',');
                     }
                     write_string(out, k);
                     out.push(':');
-                    stack.push(Frame::Entries(it, false));
+                    stack.push(Frame::Entries(o, i + 1));
                     stack.push(Frame::Value(v));
                 }
                 None => out.push('}'),

@@ -23,7 +23,7 @@
 //! byte-level quirks exactly and run in linear time.
 
 use super::lookup::resolve;
-use crate::json::parse::{Parser, Snapshot, Validate};
+use crate::json::parse::{Builder, Parser, Snapshot};
 use crate::json::{JsObject, JsValue, JsonError};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -94,7 +94,8 @@ pub(crate) struct Engine<'t, 'c> {
     out: String,
     /// Counted quotes in `out` so far are odd.
     odd_quotes: bool,
-    parser: Parser<Validate>,
+    /// Fed the payload as it is built; builds the value on the way.
+    parser: Parser<Builder>,
     /// `(offset in out, origin, template offset at that point)`.
     pieces: Vec<(usize, Origin, usize)>,
     occurrences: Vec<Occurrence>,
@@ -119,7 +120,7 @@ impl<'t, 'c> Engine<'t, 'c> {
             }],
             out: String::with_capacity(template.len() + 64),
             odd_quotes: false,
-            parser: Parser::new(Validate),
+            parser: Parser::new(Builder::default()),
             pieces: Vec::new(),
             occurrences: Vec::new(),
             shadow_states: HashMap::new(),
@@ -164,23 +165,29 @@ impl<'t, 'c> Engine<'t, 'c> {
             let at = self.locate(error.offset);
             return Err(Failure::InvalidJson { error, at });
         }
-        let value = self.build(&self.out, self.parser.max_depth())?;
+        if self.parser.max_depth() > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
         Ok(Substituted {
-            value,
+            value: self.parser.into_sink().finish(),
             occurrences: self.occurrences,
         })
     }
 
+    fn too_deep(&self) -> Failure {
+        Failure::TooDeep {
+            at: Span {
+                start: 0,
+                end: self.template.len(),
+            },
+        }
+    }
+
+    /// Parses the payload when the platform returns early (it is already valid JSON).
     fn build(&self, payload: &str, depth: usize) -> Result<JsValue, Failure> {
         if depth > MAX_DEPTH {
-            return Err(Failure::TooDeep {
-                at: Span {
-                    start: 0,
-                    end: self.template.len(),
-                },
-            });
+            return Err(self.too_deep());
         }
-        // The text was already validated by the streaming parser.
         crate::json::parse(payload).map_err(|error| Failure::InvalidJson {
             at: self.locate(error.offset),
             error,
@@ -229,7 +236,7 @@ impl<'t, 'c> Engine<'t, 'c> {
         let bytes = text.as_bytes();
         let prev = self.out.as_bytes().last().copied().unwrap_or(0);
         let mut from = 0;
-        while let Some(k) = memchr(b'"', &bytes[from..]) {
+        while let Some(k) = bytes[from..].iter().position(|&b| b == b'"') {
             let i = from + k;
             let before = if i == 0 { prev } else { bytes[i - 1] };
             if before != b'\\' {
@@ -246,24 +253,25 @@ impl<'t, 'c> Engine<'t, 'c> {
     /// Moves to the next `{{`, emitting everything before it. False at the end of input.
     fn find_open(&mut self) -> bool {
         loop {
-            let Some(seg) = self.segments.last() else {
+            let Some(seg) = self.segments.last_mut() else {
                 return false;
             };
-            let rest = &seg.text[seg.pos..];
-            let (origin, tpos) = (seg.origin, seg.pos);
-            if let Some(k) = rest.find("{{") {
-                let text = rest[..k].to_owned();
-                self.emit(&text, origin, tpos);
-                self.segments.last_mut().expect("checked").pos += k;
-                return true;
-            }
-            let straddles = rest.ends_with('{') && self.byte_below_top(0) == Some(b'{');
-            let keep = usize::from(straddles);
-            let text = rest[..rest.len() - keep].to_owned();
-            self.emit(&text, origin, tpos);
-            let seg = self.segments.last_mut().expect("checked");
-            seg.pos = seg.text.len() - keep;
-            if straddles {
+            // Take the text out so it can be emitted without copying.
+            let text = std::mem::take(&mut seg.text);
+            let (origin, pos) = (seg.origin, seg.pos);
+            let rest = &text[pos..];
+            let (emit_len, found) = match rest.find("{{") {
+                Some(k) => (k, true),
+                None => {
+                    let straddles = rest.ends_with('{') && self.byte_below_top(0) == Some(b'{');
+                    (rest.len() - usize::from(straddles), straddles)
+                }
+            };
+            self.emit(&rest[..emit_len], origin, pos);
+            let seg = self.segments.last_mut().expect("still there");
+            seg.text = text;
+            seg.pos = pos + emit_len;
+            if found {
                 return true;
             }
             self.segments.pop();
@@ -282,29 +290,26 @@ impl<'t, 'c> Engine<'t, 'c> {
         None
     }
 
-    /// Consumes `n` bytes of input, emitting them or dropping them; returns what was dropped.
-    fn take(&mut self, mut n: usize, emit: bool) -> String {
-        let mut dropped = String::new();
+    /// Consumes `n` bytes of input, emitting them or dropping them.
+    fn take(&mut self, mut n: usize, emit: bool) {
         while n > 0 {
             let Some(seg) = self.segments.last_mut() else {
                 break;
             };
-            let avail = seg.text.len() - seg.pos;
-            let k = n.min(avail);
-            let (origin, tpos) = (seg.origin, seg.pos);
-            let piece = seg.text[seg.pos..seg.pos + k].to_owned();
+            let k = n.min(seg.text.len() - seg.pos);
+            let (origin, pos) = (seg.origin, seg.pos);
             seg.pos += k;
-            if seg.pos == seg.text.len() {
-                self.segments.pop();
-            }
+            let exhausted = seg.pos == seg.text.len();
             if emit {
-                self.emit(&piece, origin, tpos);
-            } else {
-                dropped.push_str(&piece);
+                let text = std::mem::take(&mut seg.text);
+                self.emit(&text[pos..pos + k], origin, pos);
+                self.segments.last_mut().expect("still there").text = text;
+            }
+            if exhausted {
+                self.segments.pop();
             }
             n -= k;
         }
-        dropped
     }
 
     /// From the `{{` at the cursor: the raw name up to the first `}}`, or `None` when no
@@ -480,10 +485,6 @@ impl<'t, 'c> Engine<'t, 'c> {
 fn into_string(bytes: Vec<u8>) -> String {
     // Names are cut at ASCII braces inside valid UTF-8, so they are valid UTF-8.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {

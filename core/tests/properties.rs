@@ -1,0 +1,112 @@
+//! Property tests: no input makes a public function panic, errors point inside the input,
+//! and every rendered payload is valid JSON.
+
+use apify_webhooks_core::check::{check_definition, check_request_url};
+use apify_webhooks_core::json::{JsObject, parse};
+use apify_webhooks_core::template::{TemplateOptions, Variables, evaluate, findings, validate};
+use apify_webhooks_core::{EventType, WebhookDef, decode, encode};
+use proptest::prelude::*;
+
+fn context() -> JsObject {
+    parse(
+        r#"{"userId":"u1","createdAt":"2025-01-15T10:20:30.456Z","eventType":"ACTOR.RUN.SUCCEEDED",
+            "eventData":{"actorId":"a","actorRunId":"r"},
+            "resource":{"id":"r","exitCode":0,"statusMessage":"C:\\","braces":"{{userId}}",
+                        "list":[1,"two",null],"nested":{"a":{"b":true}}}}"#,
+    )
+    .unwrap()
+    .into_object()
+    .unwrap()
+}
+
+/// Template-like text: JSON punctuation, quotes, backslashes, braces and real variables.
+fn template_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("{{userId}}".to_owned()),
+        Just("{{resource.id}}".to_owned()),
+        Just("{{resource}}".to_owned()),
+        Just("{{resource.exitCode}}".to_owned()),
+        Just("{{resource.braces}}".to_owned()),
+        Just("{{resource.statusMessage}}".to_owned()),
+        Just("{{ x }}".to_owned()),
+        Just("{{".to_owned()),
+        Just("}}".to_owned()),
+        Just("\"".to_owned()),
+        Just("\\".to_owned()),
+        Just("\"a\": ".to_owned()),
+        Just(", ".to_owned()),
+        "[\\[\\]{}:,0-9a-z .\\-]{1,3}",
+        "\\PC{1,2}",
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn templates_never_panic_and_output_is_json(t in template_text(), interp: bool, any: bool) {
+        let ctx = context();
+        let vars = if any { Variables::Any } else { Variables::Platform };
+        let options = TemplateOptions::interpolating(interp);
+        match evaluate(&t, vars, &ctx, options) {
+            Ok(r) => {
+                if let Some(json) = r.to_json() {
+                    prop_assert!(parse(&json).is_ok(), "rendered {json:?} is not JSON");
+                }
+            }
+            Err(e) => {
+                prop_assert!(e.offset() <= t.len());
+                prop_assert!(e.line() >= 1 && e.column() >= 1);
+                prop_assert!(!e.message().is_empty());
+                prop_assert!(e.excerpt().contains('^'));
+                let _ = e.to_string();
+            }
+        }
+        let _ = validate(&t, options);
+        for f in findings(&t, options) {
+            prop_assert!(f.span.0 <= f.span.1 && f.span.1 <= t.len());
+            let _ = f.message();
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(t in "\\PC{0,64}", interp: bool) {
+        let _ = validate(&t, TemplateOptions::interpolating(interp));
+        let _ = check_request_url(&t);
+        let _ = decode::from_param(&t);
+        let _ = decode::from_json(&t);
+        let _ = parse(&t);
+    }
+
+    #[test]
+    fn definitions_never_panic_and_round_trip(
+        url in "(https?://)?[a-z0-9.:@\\[\\]%/ ?#-]{0,40}",
+        template in proptest::option::of(template_text()),
+        headers in proptest::option::of(template_text()),
+        key in proptest::option::of("\\PC{0,140}"),
+        description in proptest::option::of("\\PC{0,330}"),
+        events in proptest::collection::vec(0usize..12, 0..4),
+        flags in proptest::array::uniform3(proptest::option::of(any::<bool>())),
+    ) {
+        let events: Vec<EventType> = events.into_iter().map(|i| EventType::ALL[i]).collect();
+        let def = WebhookDef {
+            event_types: &events,
+            request_url: &url,
+            payload_template: template.as_deref(),
+            headers_template: headers.as_deref(),
+            description: description.as_deref(),
+            idempotency_key: key.as_deref(),
+            should_interpolate_strings: flags[0],
+            ignore_ssl_errors: flags[1],
+            do_not_retry: flags[2],
+        };
+        if let Err(errors) = check_definition(&def, true) {
+            prop_assert!(!errors.0.is_empty());
+            let _ = errors.to_string();
+        }
+        // Whatever the definition, its encoding decodes back to the same definition.
+        let decoded = decode::from_param(&encode::to_query_value(&encode::to_base64([def]))).unwrap();
+        prop_assert_eq!(decoded, vec![def.to_owned_definition()]);
+    }
+}
