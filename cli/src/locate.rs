@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn finds_items_keys_and_values() {
         assert_eq!(line_col(FILE, item(FILE, 1).unwrap()), (3, 3));
-        assert_eq!(line_col(FILE, key(FILE, 0, "requestUrl").unwrap()), (2, 42));
+        assert_eq!(line_col(FILE, key(FILE, 0, "requestUrl").unwrap()), (2, 40));
         let v = value(FILE, 1, "requestUrl").unwrap();
         assert_eq!(&FILE[v..v + 1], "\"");
         // `a"b{{c}}`: decoded offset 3 is the first `{`, after the two-byte escape.

@@ -178,39 +178,38 @@ pub struct DefinitionError {
     pub kind: DefinitionErrorKind,
 }
 
-impl fmt::Display for DefinitionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field.json_name();
-        match &self.kind {
+impl DefinitionErrorKind {
+    /// What is wrong, without the field name.
+    pub fn describe(&self) -> String {
+        match self {
             DefinitionErrorKind::NoEventTypes => {
-                write!(
-                    f,
-                    "{field}: give at least one event type, e.g. ACTOR.RUN.SUCCEEDED"
-                )
+                "give at least one event type, e.g. ACTOR.RUN.SUCCEEDED".to_owned()
             }
             DefinitionErrorKind::DuplicateEventType { event, .. } => {
-                write!(f, "{field}: `{event}` is listed twice")
+                format!("`{event}` is listed twice")
             }
-            DefinitionErrorKind::NotForAdHoc { event, .. } => write!(
-                f,
-                "{field}: `{event}` can never fire an ad-hoc webhook, which is tied to one Actor run; use ACTOR.RUN.* events"
+            DefinitionErrorKind::NotForAdHoc { event, .. } => format!(
+                "`{event}` can never fire an ad-hoc webhook, which is tied to one Actor run; use ACTOR.RUN.* events"
             ),
-            DefinitionErrorKind::Url(e) => write!(f, "{field}: {e}"),
-            DefinitionErrorKind::Length { len, min, max } if len < min => {
-                write!(
-                    f,
-                    "{field}: must be at least {min} characters long (it is {len})"
-                )
+            DefinitionErrorKind::Url(e) => e.to_string(),
+            DefinitionErrorKind::Length { len: 0, min, .. } if *min > 0 => {
+                "must not be empty".to_owned()
+            }
+            DefinitionErrorKind::Length { len, min, .. } if len < min => {
+                format!("must be at least {min} characters long (it is {len})")
             }
             DefinitionErrorKind::Length { len, max, .. } => {
-                write!(
-                    f,
-                    "{field}: is {len} characters long; the platform allows at most {max}"
-                )
+                format!("is {len} characters long; the platform allows at most {max}")
             }
-            DefinitionErrorKind::PayloadTemplate(e) => write!(f, "{field}: {e}"),
-            DefinitionErrorKind::HeadersTemplate(e) => write!(f, "{field}: {e}"),
+            DefinitionErrorKind::PayloadTemplate(e) => e.to_string(),
+            DefinitionErrorKind::HeadersTemplate(e) => e.to_string(),
         }
+    }
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.json_name(), self.kind.describe())
     }
 }
 

@@ -123,6 +123,11 @@ impl TemplateError {
     /// The one-line message, without position.
     pub fn message(&self) -> String {
         match &self.kind {
+            TemplateErrorKind::InvalidVariable { name } if name.ends_with("{{") => format!(
+                "unclosed `{{{{`: with no `}}}}` after it, the platform takes all the text before \
+                 it (`{}`) as a variable name and rejects it",
+                shorten(name)
+            ),
             TemplateErrorKind::InvalidVariable { name } => format!(
                 "invalid variable `{{{{{}}}}}`: the platform allows only userId, createdAt, \
                  eventType, eventData and resource",

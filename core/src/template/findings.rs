@@ -75,9 +75,13 @@ impl Finding {
                 "`{path}` renders as null when its value is 0, false or empty; write \
                  \"{{{{{path}}}}}\" with should_interpolate_strings to keep the value"
             ),
-            FindingKind::TrailingBackslash => "this string ends in a backslash, so the platform \
-                 takes every later variable to be inside a string and leaves it unreplaced"
-                .to_owned(),
+            FindingKind::TrailingBackslash => {
+                "this string ends in a backslash, which throws off the \
+                 platform's quote counting: later variables are taken to be inside strings or \
+                 outside them the wrong way round, so they are left unreplaced or spliced into a \
+                 string, and real dispatches fail"
+                    .to_owned()
+            }
         }
     }
 }
@@ -250,6 +254,10 @@ fn unmatched_braces(
 /// The offset of a string's closing quote preceded by an escaped backslash (`"…\\"`) when a
 /// `{{` follows it.
 fn trailing_backslash(template: &str) -> Option<usize> {
+    // A template that is valid JSON as written is returned untouched: no quote counting.
+    if crate::json::parse(template).is_ok() {
+        return None;
+    }
     let at = string_ending_in_backslash(template, template.len())?;
     template[at..].contains("{{").then_some(at)
 }
@@ -317,15 +325,17 @@ mod tests {
                 },
             ]
         );
+        // Valid JSON as written: the platform never counts quotes, so no backslash finding.
         assert_eq!(
             kinds(r#"{"p": "C:\\", "q": "{{userId}}"}"#, false),
-            [
-                FindingKind::TrailingBackslash,
-                FindingKind::VariableInString {
-                    name: "userId".into()
-                }
-            ]
+            [FindingKind::VariableInString {
+                name: "userId".into()
+            }]
         );
+        // Validates (variables are null then), but every real dispatch breaks the string.
+        let t = r#"["C:\\", "{{userId}}", "D:\\", {{resource.id}}]"#;
+        assert!(crate::template::validate(t, TemplateOptions::default()).is_ok());
+        assert!(kinds(t, false).contains(&FindingKind::TrailingBackslash));
     }
 
     #[test]

@@ -1,0 +1,19 @@
+//! The proc macro behind `apify_webhooks::webhooks!`. Depend on `apify-webhooks` and use the
+//! macro from there: it passes its own path in, so generated code keeps working under a
+//! renamed dependency.
+//!
+//! This entry point only converts token streams; everything else is plain code on
+//! `proc_macro2` types in [`expand`], unit-tested without a compiler.
+
+mod events;
+mod expand;
+mod fields;
+mod input;
+mod warnings;
+
+/// Expands `$crate; { ... }, ...` into a checked `Webhooks` constant expression.
+#[doc(hidden)]
+#[proc_macro]
+pub fn webhooks_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand::expand(input.into()).into()
+}

@@ -1,0 +1,9 @@
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.SUCCEEDED],
+    request_url: "https://example.com/hook",
+    ignore_ssl_errors: 1,
+}];
+
+fn main() {}

@@ -1,0 +1,7 @@
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.SUCCEEDED],
+}];
+
+fn main() {}

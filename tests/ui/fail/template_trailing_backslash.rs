@@ -1,0 +1,9 @@
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.SUCCEEDED],
+    request_url: "https://example.com/hook",
+    payload_template: r#"{"path": "C:\\", "run": {{resource.id}}}"#,
+}];
+
+fn main() {}

@@ -1,0 +1,10 @@
+#![deny(deprecated)]
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.SUCCEEDED],
+    request_url: "https://example.com/hook",
+    idempotency_key: "my-actor-finished",
+}];
+
+fn main() {}

@@ -1,0 +1,10 @@
+#![deny(deprecated)]
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.SUCCEEDED],
+    request_url: "https://example.com/hook",
+    payload_template: r#"{"dataset": {{resource.defaultDataSetId}}}"#,
+}];
+
+fn main() {}
