@@ -33,6 +33,14 @@ pub use apify_webhooks_core::{
     json, template,
 };
 
+mod set;
+pub use set::WebhookSet;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::{Actor, ApifyClient, Registration, Run, RunOptions, RunStatus, run_scoped_key};
+
 /// Declares checked ad-hoc webhooks; evaluates to a [`Webhooks`] constant.
 ///
 /// Each `{ ... }` is one webhook. Fields (all but the first two are optional):
