@@ -1,0 +1,174 @@
+//! What the emulator runs and how it dispatches.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The token `Config::default()` accepts, so local use needs no setup.
+pub const DEFAULT_TOKEN: &str = "apify-webhooks-local-token";
+/// The user that [`DEFAULT_TOKEN`] belongs to.
+pub const DEFAULT_USER: &str = "LocalUser00000001";
+
+/// How a scripted Actor ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit code 0: SUCCEEDED.
+    Succeed,
+    /// Exit code 1: FAILED.
+    Fail,
+    /// Runs past its timeout: TIMING-OUT, then TIMED-OUT.
+    TimeOut,
+}
+
+/// A local Actor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActorSpec {
+    /// Ends with `outcome` after `delay` (the input may override it with `{"delayMillis": n}`).
+    Scripted {
+        /// How it ends.
+        outcome: Outcome,
+        /// How long it runs.
+        delay: Duration,
+    },
+    /// A local command (any executable, e.g. `cargo run --example my-actor`), started with the
+    /// platform's environment. Exit code 0 is SUCCEEDED, anything else FAILED; its output goes
+    /// to the run log.
+    Command {
+        /// The program.
+        program: String,
+        /// Its arguments.
+        args: Vec<String>,
+        /// Extra environment variables.
+        env: Vec<(String, String)>,
+        /// The working directory.
+        cwd: Option<PathBuf>,
+    },
+}
+
+impl ActorSpec {
+    /// A command from a shell-like line (split on whitespace).
+    pub fn command(line: &str) -> ActorSpec {
+        let mut parts = line.split_whitespace().map(str::to_owned);
+        ActorSpec::Command {
+            program: parts.next().unwrap_or_default(),
+            args: parts.collect(),
+            env: Vec::new(),
+            cwd: None,
+        }
+    }
+}
+
+/// Where state is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// In memory: lost when the emulator stops (tests).
+    Memory,
+    /// An SQLite database `emulator.sqlite` in this directory: runs, webhooks, dispatches and
+    /// pending retries survive a restart.
+    Dir(PathBuf),
+}
+
+/// The emulator's settings.
+///
+/// ```
+/// use apify_webhooks_emulator::{Config, ActorSpec, Outcome};
+/// use std::time::Duration;
+///
+/// let config = Config::default()
+///     .token("my-token", "user1")
+///     .actor("me/greeter", ActorSpec::Scripted { outcome: Outcome::Succeed, delay: Duration::from_millis(50) })
+///     .retry(Duration::from_millis(20), 3);
+/// assert_eq!(config.address.port(), 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen (default `127.0.0.1:0`, a free port).
+    pub address: SocketAddr,
+    /// Tokens and the users they belong to.
+    pub tokens: BTreeMap<String, String>,
+    /// Actors by id or `username/name` (stored as `username~name`).
+    pub actors: BTreeMap<String, ActorSpec>,
+    /// Tasks: id → the Actor they run.
+    pub tasks: BTreeMap<String, String>,
+    /// State storage.
+    pub storage: Storage,
+    /// The first retry delay; it doubles after each failed attempt (the platform: about 1 min).
+    pub retry_base: Duration,
+    /// Retries after the first attempt (the platform: 11).
+    pub retries: u32,
+    /// The timeout of one webhook call (the platform: 2 min).
+    pub dispatch_timeout: Duration,
+    /// The default run timeout.
+    pub run_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let scripted = |outcome, ms| ActorSpec::Scripted {
+            outcome,
+            delay: Duration::from_millis(ms),
+        };
+        let mut actors = BTreeMap::new();
+        actors.insert(
+            "scripted~succeeds".to_owned(),
+            scripted(Outcome::Succeed, 200),
+        );
+        actors.insert("scripted~fails".to_owned(), scripted(Outcome::Fail, 200));
+        actors.insert(
+            "scripted~times-out".to_owned(),
+            scripted(Outcome::TimeOut, 200),
+        );
+        Config {
+            address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tokens: BTreeMap::from([(DEFAULT_TOKEN.to_owned(), DEFAULT_USER.to_owned())]),
+            actors,
+            tasks: BTreeMap::new(),
+            storage: Storage::Memory,
+            retry_base: Duration::from_secs(60),
+            retries: 11,
+            dispatch_timeout: Duration::from_secs(120),
+            run_timeout: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Config {
+    /// Accepts `token` as `user`.
+    pub fn token(mut self, token: impl Into<String>, user: impl Into<String>) -> Self {
+        self.tokens.insert(token.into(), user.into());
+        self
+    }
+    /// Adds a local Actor (`username/name` is stored as `username~name`).
+    pub fn actor(mut self, id: &str, spec: ActorSpec) -> Self {
+        self.actors.insert(id.replacen('/', "~", 1), spec);
+        self
+    }
+    /// Adds a task that runs `actor`.
+    pub fn task(mut self, id: &str, actor: &str) -> Self {
+        self.tasks
+            .insert(id.replacen('/', "~", 1), actor.replacen('/', "~", 1));
+        self
+    }
+    /// Sets the storage.
+    pub fn storage(mut self, storage: Storage) -> Self {
+        self.storage = storage;
+        self
+    }
+    /// Sets the retry schedule: first delay and number of retries.
+    pub fn retry(mut self, base: Duration, retries: u32) -> Self {
+        self.retry_base = base;
+        self.retries = retries;
+        self
+    }
+    /// Sets the listening address.
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+    /// Sets the per-call dispatch timeout.
+    pub fn dispatch_timeout(mut self, timeout: Duration) -> Self {
+        self.dispatch_timeout = timeout;
+        self
+    }
+}

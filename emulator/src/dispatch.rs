@@ -1,0 +1,226 @@
+//! Delivers dispatches: renders the payload and headers with the platform's template engine,
+//! POSTs them with the platform's headers, records every call, and retries failures with
+//! exponential backoff (±25% jitter). Each attempt is persisted before the next is scheduled,
+//! so a restart resumes where it stopped, with the same dispatch id.
+
+use crate::model::{DispatchRec, DispatchStatus, WebhookRec};
+use crate::state::State;
+use crate::time::{now_iso, now_ms};
+use apify_webhooks_core::json::{self as jsjson, JsObject, JsValue};
+use apify_webhooks_core::template::{self, DEFAULT_PAYLOAD_TEMPLATE, TemplateOptions};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// At most this much of a response body is kept with a call.
+const MAX_RESPONSE_BODY: usize = 2048;
+
+/// Starts (or resumes) delivering a dispatch.
+pub(crate) fn spawn(state: Arc<State>, dispatch_id: String) {
+    tokio::spawn(async move { deliver(state, dispatch_id).await });
+}
+
+/// What to send, rendered.
+struct Request {
+    body: String,
+    headers: Vec<(String, String)>,
+}
+
+fn to_js(v: &Value) -> JsObject {
+    jsjson::parse(&v.to_string())
+        .ok()
+        .and_then(JsValue::into_object)
+        .unwrap_or_default()
+}
+
+fn render(webhook: &WebhookRec, context: &Value) -> Result<Request, String> {
+    let options = TemplateOptions::interpolating(webhook.should_interpolate_strings);
+    let ctx = to_js(context);
+    let template = webhook
+        .payload_template
+        .as_deref()
+        .unwrap_or(DEFAULT_PAYLOAD_TEMPLATE);
+    let rendered = template::render(template, &ctx, options).map_err(|e| e.message())?;
+    let body = rendered.to_json().unwrap_or_default();
+    let mut headers = Vec::new();
+    if let Some(h) = webhook
+        .headers_template
+        .as_deref()
+        .filter(|h| !h.is_empty())
+    {
+        let value = template::render(h, &ctx, options)
+            .map_err(|e| format!("headers template: {}", e.message()))?;
+        let Some(JsValue::Object(obj)) = value.value() else {
+            return Err("headers template: it must render to a JSON object".to_owned());
+        };
+        for (name, v) in obj.iter() {
+            let name = name.to_string_lossy().into_owned();
+            let JsValue::String(s) = v else {
+                return Err(format!(
+                    "headers template: header `{name}` did not render to a string"
+                ));
+            };
+            let overwritten = [
+                "host",
+                "content-type",
+                "x-apify-webhook",
+                "x-apify-webhook-dispatch-id",
+                "x-apify-request-origin",
+            ];
+            if !overwritten.contains(&name.to_ascii_lowercase().as_str()) {
+                headers.push((name, s.to_string_lossy().into_owned()));
+            }
+        }
+    }
+    Ok(Request { body, headers })
+}
+
+fn snapshot(state: &State, id: &str) -> Option<(DispatchRec, WebhookRec)> {
+    let inner = state.lock();
+    let d = inner.dispatches.get(id)?.clone();
+    let w = inner.webhooks.get(&d.webhook_id)?.clone();
+    Some((d, w))
+}
+
+fn update(state: &State, d: &DispatchRec) {
+    let mut inner = state.lock();
+    if d.status != DispatchStatus::Active {
+        if let Some(w) = inner.webhooks.get_mut(&d.webhook_id) {
+            w.last_dispatch = Some(json!({"status": d.status, "finishedAt": now_iso()}));
+            w.total_dispatches += 1;
+            let w = w.clone();
+            state.save_webhook(&w);
+        }
+    }
+    state.save_dispatch(d);
+    inner.dispatches.insert(d.id.clone(), d.clone());
+}
+
+async fn deliver(state: Arc<State>, id: String) {
+    let mut shutdown = state.shutdown.subscribe();
+    loop {
+        let Some((mut d, webhook)) = snapshot(&state, &id) else {
+            return;
+        };
+        if d.status != DispatchStatus::Active || *shutdown.borrow() {
+            return;
+        }
+        let wait = (d.next_attempt_ms - now_ms()).max(0) as u64;
+        if wait > 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+                _ = shutdown.changed() => return, // persisted: resumes after a restart
+            }
+        }
+        let started = now_iso();
+        let mut call = json!({"startedAt": started, "finishedAt": null, "errorMessage": null, "responseStatus": null, "responseBody": null});
+        let request = match render(&webhook, &d.context) {
+            Ok(r) => r,
+            Err(message) => {
+                // The platform fails a dispatch that cannot render, without retrying.
+                call["finishedAt"] = json!(now_iso());
+                call["errorMessage"] = json!(format!("Failed to handle dispatch: {message}"));
+                d.calls.push(call);
+                d.attempts += 1;
+                d.status = DispatchStatus::Failed;
+                tracing::warn!(dispatch = %d.id, error = %message, "webhook payload did not render");
+                update(&state, &d);
+                return;
+            }
+        };
+        let mut req = state
+            .http
+            .post(&webhook.request_url)
+            .timeout(state.config.dispatch_timeout)
+            .header("Content-Type", "application/json")
+            .header("X-Apify-Webhook", &webhook.id)
+            .header("X-Apify-Webhook-Dispatch-Id", &d.id)
+            .header("X-Apify-Request-Origin", "WEBHOOK");
+        for (k, v) in &request.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        if webhook.request_url.starts_with(&state.base_url) {
+            // Calls to the (emulated) Apify API carry the owner's token, as on the platform.
+            if let Some(token) = state
+                .config
+                .tokens
+                .iter()
+                .find(|(_, u)| **u == webhook.user_id)
+                .map(|(t, _)| t.clone())
+            {
+                req = req.bearer_auth(token);
+            }
+        }
+        let result = req.body(request.body).send().await;
+        call["finishedAt"] = json!(now_iso());
+        let ok = match result {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                let text = String::from_utf8_lossy(&body[..body.len().min(MAX_RESPONSE_BODY)])
+                    .into_owned();
+                call["responseStatus"] = json!(status);
+                call["responseBody"] = json!(text);
+                if !(200..300).contains(&status) {
+                    call["errorMessage"] =
+                        json!(format!("Endpoint responded with HTTP status code {status}"));
+                }
+                (200..300).contains(&status)
+            }
+            Err(e) => {
+                call["errorMessage"] =
+                    json!(format!("Failed to handle dispatch: {}", error_chain(&e)));
+                false
+            }
+        };
+        d.calls.push(call);
+        d.attempts += 1;
+        if ok {
+            d.status = DispatchStatus::Succeeded;
+        } else if d.attempts >= d.max_attempts {
+            d.status = DispatchStatus::Failed;
+        } else {
+            let base = state.config.retry_base.as_millis() as f64;
+            let delay = base * 2f64.powi(d.attempts as i32 - 1) * (0.75 + fastrand::f64() * 0.5);
+            d.next_attempt_ms = now_ms() + delay as i64;
+        }
+        tracing::info!(dispatch = %d.id, attempt = d.attempts, status = ?d.status, url = %webhook.request_url, "webhook call");
+        update(&state, &d);
+        if d.status != DispatchStatus::Active {
+            return;
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        src = s.source();
+    }
+    out
+}
+
+/// Resumes every dispatch still ACTIVE (after a restart).
+pub(crate) fn resume_all(state: &Arc<State>) {
+    let ids: Vec<String> = {
+        let inner = state.lock();
+        inner
+            .dispatch_order
+            .iter()
+            .filter(|id| {
+                inner
+                    .dispatches
+                    .get(*id)
+                    .is_some_and(|d| d.status == DispatchStatus::Active)
+            })
+            .cloned()
+            .collect()
+    };
+    for id in ids {
+        tracing::info!(dispatch = %id, "resuming a pending dispatch");
+        spawn(state.clone(), id);
+    }
+}

@@ -1,0 +1,149 @@
+//! A local server for the slice of the Apify API that ad-hoc webhooks use. It runs local
+//! Actors (scripted, or any command with the platform's environment), moves runs through the
+//! platform's states, and really dispatches webhooks: rendered with the platform's template
+//! engine, retried with backoff, recorded in a durable dispatch log.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), String> {
+//! use apify_webhooks_emulator::{Config, Emulator};
+//!
+//! let emulator = Emulator::start(Config::default().token("my-token", "me")).await?;
+//! println!("export APIFY_API_BASE_URL={}", emulator.url());
+//! // ... start runs against it with the official clients or `apify-webhooks` ...
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod config;
+mod dispatch;
+mod model;
+mod runner;
+mod state;
+mod store;
+mod time;
+
+pub use api::MAX_BODY;
+pub use config::{ActorSpec, Config, DEFAULT_TOKEN, DEFAULT_USER, Outcome, Storage};
+
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// A running emulator.
+pub struct Emulator {
+    addr: SocketAddr,
+    url: String,
+    state: Arc<state::State>,
+    server: JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Emulator {
+    /// Binds `config.address` (port 0 picks a free port), resumes pending dispatches from
+    /// the storage, and serves until [`Emulator::shutdown`].
+    pub async fn start(config: Config) -> Result<Emulator, String> {
+        let listener = tokio::net::TcpListener::bind(config.address)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.address))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let url = format!("http://{addr}");
+        let store = store::Store::open(&config.storage)?;
+        let state = state::State::new(config, url.clone(), store);
+        dispatch::resume_all(&state);
+        let app = api::router(state.clone());
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let server = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(error = %e, "the emulator's server stopped");
+            }
+        });
+        tracing::info!(%url, "Apify API emulator listening");
+        Ok(Emulator {
+            addr,
+            url,
+            state,
+            server,
+            stop,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to use as `APIFY_API_BASE_URL` (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A run as the API returns it.
+    pub fn run(&self, id: &str) -> Option<Value> {
+        self.state.run(id)
+    }
+
+    /// Every run, oldest first.
+    pub fn runs(&self) -> Vec<Value> {
+        let inner = self.state.lock();
+        inner
+            .run_order
+            .iter()
+            .filter_map(|id| inner.runs.get(id))
+            .map(|r| r.value.clone())
+            .collect()
+    }
+
+    /// Every webhook, oldest first, as the API returns it (with templates).
+    pub fn webhooks(&self) -> Vec<Value> {
+        let inner = self.state.lock();
+        inner
+            .webhook_order
+            .iter()
+            .filter_map(|id| inner.webhooks.get(id))
+            .map(|w| w.to_api(true))
+            .collect()
+    }
+
+    /// Every dispatch, oldest first, as the API returns it.
+    pub fn dispatches(&self) -> Vec<Value> {
+        let inner = self.state.lock();
+        inner
+            .dispatch_order
+            .iter()
+            .filter_map(|id| inner.dispatches.get(id))
+            .map(|d| d.to_api())
+            .collect()
+    }
+
+    /// Waits (up to `timeout`) until no dispatch is ACTIVE; returns whether that happened.
+    pub async fn settle(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let active = self.dispatches().iter().any(|d| d["status"] == "ACTIVE");
+            if !active {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops accepting requests, lets in-flight requests finish, and leaves pending
+    /// dispatches persisted so a restart resumes them.
+    pub async fn shutdown(self) {
+        let _ = self.state.shutdown.send(true);
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
+    }
+}

@@ -1,0 +1,390 @@
+//! The emulator's state: runs, webhooks, dispatches and storages, kept in memory and written
+//! through to the [`Store`]. Status changes fire the platform's events.
+
+use crate::config::Config;
+use crate::model::{DispatchRec, DispatchStatus, WebhookRec, new_id};
+use crate::store::Store;
+use crate::time::{now_iso, now_ms};
+use apify_webhooks_core::EventType;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::{Notify, watch};
+
+/// A run and what drives it.
+pub(crate) struct RunEntry {
+    pub value: Value,
+    pub log: String,
+    pub abort: Arc<Notify>,
+}
+
+#[derive(Default)]
+pub(crate) struct Inner {
+    pub runs: HashMap<String, RunEntry>,
+    pub run_order: Vec<String>,
+    pub webhooks: HashMap<String, WebhookRec>,
+    pub webhook_order: Vec<String>,
+    pub dispatches: HashMap<String, DispatchRec>,
+    pub dispatch_order: Vec<String>,
+    /// (store id, key) → (content type, bytes)
+    pub records: HashMap<(String, String), (String, Vec<u8>)>,
+    pub datasets: HashMap<String, Vec<Value>>,
+}
+
+pub(crate) struct State {
+    pub config: Config,
+    pub base_url: String,
+    pub store: Store,
+    inner: Mutex<Inner>,
+    /// Bumped on every run change; `waitForFinish` waits on it.
+    pub changes: watch::Sender<u64>,
+    /// True once shutdown starts: dispatchers stop scheduling attempts.
+    pub shutdown: watch::Sender<bool>,
+    pub http: reqwest::Client,
+}
+
+/// What a new run needs.
+pub(crate) struct NewRun<'a> {
+    pub actor_id: &'a str,
+    pub task_id: Option<&'a str>,
+    pub user_id: &'a str,
+    pub timeout_secs: u64,
+    pub memory_mbytes: u64,
+    pub build: &'a str,
+}
+
+pub(crate) const TERMINAL: [&str; 4] = ["SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"];
+
+pub(crate) fn is_terminal(status: &str) -> bool {
+    TERMINAL.contains(&status)
+}
+
+fn event_for(status: &str) -> Option<EventType> {
+    Some(match status {
+        "SUCCEEDED" => EventType::ActorRunSucceeded,
+        "FAILED" => EventType::ActorRunFailed,
+        "TIMED-OUT" => EventType::ActorRunTimedOut,
+        "ABORTED" => EventType::ActorRunAborted,
+        _ => return None,
+    })
+}
+
+impl State {
+    pub(crate) fn new(config: Config, base_url: String, store: Store) -> Arc<State> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // Follow redirects only within the webhook's own host.
+                let same = attempt.previous().first().is_some_and(|first| {
+                    first.host_str() == attempt.url().host_str()
+                        && first.port_or_known_default() == attempt.url().port_or_known_default()
+                });
+                if same && attempt.previous().len() < 5 {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
+            .user_agent("ApifyWebhookEmulator/0.1")
+            .build()
+            .expect("a default HTTP client builds");
+        let state = State {
+            config,
+            base_url,
+            store,
+            inner: Mutex::default(),
+            changes: watch::channel(0).0,
+            shutdown: watch::channel(false).0,
+            http,
+        };
+        state.load();
+        Arc::new(state)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn load(&self) {
+        let mut inner = self.lock();
+        let mut logs: HashMap<String, String> = self
+            .store
+            .load("log")
+            .into_iter()
+            .map(|(id, b)| (id, String::from_utf8_lossy(&b).into_owned()))
+            .collect();
+        for (id, body) in self.store.load("run") {
+            if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+                let log = logs.remove(&id).unwrap_or_default();
+                inner.runs.insert(
+                    id.clone(),
+                    RunEntry {
+                        value,
+                        log,
+                        abort: Arc::new(Notify::new()),
+                    },
+                );
+                inner.run_order.push(id);
+            }
+        }
+        for (id, body) in self.store.load("webhook") {
+            if let Ok(w) = serde_json::from_slice(&body) {
+                inner.webhooks.insert(id.clone(), w);
+                inner.webhook_order.push(id);
+            }
+        }
+        for (id, body) in self.store.load("dispatch") {
+            if let Ok(d) = serde_json::from_slice(&body) {
+                inner.dispatches.insert(id.clone(), d);
+                inner.dispatch_order.push(id);
+            }
+        }
+        for (id, body) in self.store.load("record") {
+            if let (Some((store, key)), Ok(v)) = (
+                id.split_once('/'),
+                serde_json::from_slice::<(String, Vec<u8>)>(&body),
+            ) {
+                inner.records.insert((store.to_owned(), key.to_owned()), v);
+            }
+        }
+        for (id, body) in self.store.load("dataset") {
+            if let Ok(items) = serde_json::from_slice(&body) {
+                inner.datasets.insert(id, items);
+            }
+        }
+    }
+
+    pub(crate) fn save_run(&self, inner: &Inner, id: &str) {
+        if let Some(r) = inner.runs.get(id) {
+            self.store
+                .put("run", id, &serde_json::to_vec(&r.value).unwrap_or_default());
+        }
+    }
+
+    pub(crate) fn save_webhook(&self, w: &WebhookRec) {
+        self.store
+            .put("webhook", &w.id, &serde_json::to_vec(w).unwrap_or_default());
+    }
+
+    pub(crate) fn save_dispatch(&self, d: &DispatchRec) {
+        self.store.put(
+            "dispatch",
+            &d.id,
+            &serde_json::to_vec(d).unwrap_or_default(),
+        );
+    }
+
+    pub(crate) fn save_record(&self, store: &str, key: &str, value: &(String, Vec<u8>)) {
+        self.store.put(
+            "record",
+            &format!("{store}/{key}"),
+            &serde_json::to_vec(value).unwrap_or_default(),
+        );
+    }
+
+    pub(crate) fn save_dataset(&self, inner: &Inner, id: &str) {
+        if let Some(items) = inner.datasets.get(id) {
+            self.store.put(
+                "dataset",
+                id,
+                &serde_json::to_vec(items).unwrap_or_default(),
+            );
+        }
+    }
+
+    /// Appends to a run's log.
+    pub(crate) fn log(&self, run_id: &str, line: &str) {
+        let mut inner = self.lock();
+        if let Some(r) = inner.runs.get_mut(run_id) {
+            r.log.push_str(line);
+            if !line.ends_with('\n') {
+                r.log.push('\n');
+            }
+            self.store.put("log", run_id, r.log.as_bytes());
+        }
+    }
+
+    /// Creates a run (READY). The caller registers the run's webhooks and then fires
+    /// `ACTOR.RUN.CREATED`.
+    pub(crate) fn create_run(self: &Arc<Self>, new: NewRun<'_>) -> Value {
+        let NewRun {
+            actor_id,
+            task_id,
+            user_id,
+            timeout_secs,
+            memory_mbytes: memory,
+            build,
+        } = new;
+        let id = new_id();
+        let now = now_iso();
+        let (kvs, ds, rq) = (new_id(), new_id(), new_id());
+        let run = json!({
+            "id": id,
+            "actId": actor_id,
+            "userId": user_id,
+            "actorTaskId": task_id,
+            "startedAt": now,
+            "finishedAt": null,
+            "status": "READY",
+            "statusMessage": null,
+            "isStatusMessageTerminal": null,
+            "meta": {"origin": "API", "userAgent": "apify-webhooks-emulator"},
+            "stats": {"inputBodyLen": 0, "restartCount": 0, "resurrectCount": 0, "computeUnits": 0, "durationMillis": 0, "runTimeSecs": 0},
+            "options": {"build": build, "timeoutSecs": timeout_secs, "memoryMbytes": memory, "diskMbytes": memory * 2},
+            "buildId": "LocalBuild0000001",
+            "buildNumber": "0.0.1",
+            "exitCode": null,
+            "generalAccess": "FOLLOW_USER_SETTING",
+            "defaultKeyValueStoreId": kvs,
+            "defaultDatasetId": ds,
+            "defaultRequestQueueId": rq,
+            "containerUrl": format!("{}/container/{id}", self.base_url),
+            "usageTotalUsd": 0,
+        });
+        {
+            let mut inner = self.lock();
+            inner.runs.insert(
+                id.clone(),
+                RunEntry {
+                    value: run.clone(),
+                    log: String::new(),
+                    abort: Arc::new(Notify::new()),
+                },
+            );
+            inner.run_order.push(id.clone());
+            self.save_run(&inner, &id);
+        }
+        self.changes.send_modify(|v| *v += 1);
+        run
+    }
+
+    /// Moves a run to `status`; firing the terminal event on entering a terminal status and
+    /// `ACTOR.RUN.RESURRECTED` on leaving one.
+    pub(crate) fn set_status(
+        self: &Arc<Self>,
+        run_id: &str,
+        status: &str,
+        exit_code: Option<i64>,
+    ) -> Option<Value> {
+        let (run, old) = {
+            let mut inner = self.lock();
+            let entry = inner.runs.get_mut(run_id)?;
+            let old = entry.value["status"].as_str().unwrap_or("READY").to_owned();
+            if old == status {
+                return Some(entry.value.clone());
+            }
+            entry.value["status"] = json!(status);
+            if is_terminal(status) {
+                let now = now_ms();
+                entry.value["finishedAt"] = json!(crate::time::iso(now));
+                if let Some(code) = exit_code {
+                    entry.value["exitCode"] = json!(code);
+                }
+            } else if is_terminal(&old) {
+                entry.value["finishedAt"] = Value::Null;
+                entry.value["exitCode"] = Value::Null;
+                let n = entry.value["stats"]["resurrectCount"].as_u64().unwrap_or(0);
+                entry.value["stats"]["resurrectCount"] = json!(n + 1);
+            }
+            let run = entry.value.clone();
+            self.save_run(&inner, run_id);
+            (run, old)
+        };
+        tracing::info!(run = run_id, from = %old, to = status, "run status");
+        // Dispatches exist before anyone waiting on the run is woken.
+        if is_terminal(status) {
+            if let Some(e) = event_for(status) {
+                self.fire(&run, e);
+            }
+        } else if is_terminal(&old) {
+            self.fire(&run, EventType::ActorRunResurrected);
+        }
+        self.changes.send_modify(|v| *v += 1);
+        Some(run)
+    }
+
+    pub(crate) fn run(&self, id: &str) -> Option<Value> {
+        self.lock().runs.get(id).map(|r| r.value.clone())
+    }
+
+    /// Creates a dispatch for every webhook that listens to `run` and `event`.
+    pub(crate) fn fire(self: &Arc<Self>, run: &Value, event: EventType) {
+        let context = json!({
+            "userId": run["userId"],
+            "createdAt": now_iso(),
+            "eventType": event.as_str(),
+            "eventData": event_data(run),
+            "resource": run,
+        });
+        let mut due = Vec::new();
+        {
+            let mut inner = self.lock();
+            let ids: Vec<String> = inner.webhook_order.clone();
+            for id in ids {
+                let Some(w) = inner.webhooks.get_mut(&id) else {
+                    continue;
+                };
+                if !w.is_enabled
+                    || !w.event_types.contains(&event)
+                    || !w.matches(run)
+                    || (w.is_ad_hoc && w.fired)
+                {
+                    continue;
+                }
+                if w.is_ad_hoc {
+                    w.fired = true;
+                }
+                let w = w.clone();
+                self.save_webhook(&w);
+                let d = self.new_dispatch(
+                    &w,
+                    event.as_str(),
+                    context["eventData"].clone(),
+                    context.clone(),
+                    self.config.retries + 1,
+                );
+                self.save_dispatch(&d);
+                inner.dispatch_order.push(d.id.clone());
+                due.push(d.id.clone());
+                inner.dispatches.insert(d.id.clone(), d);
+            }
+        }
+        for id in due {
+            crate::dispatch::spawn(self.clone(), id);
+        }
+    }
+
+    pub(crate) fn new_dispatch(
+        &self,
+        w: &WebhookRec,
+        event: &str,
+        event_data: Value,
+        context: Value,
+        max_attempts: u32,
+    ) -> DispatchRec {
+        DispatchRec {
+            id: new_id(),
+            user_id: w.user_id.clone(),
+            webhook_id: w.id.clone(),
+            created_at: now_iso(),
+            status: DispatchStatus::Active,
+            event_type: event.to_owned(),
+            event_data,
+            context,
+            calls: Vec::new(),
+            next_attempt_ms: now_ms(),
+            attempts: 0,
+            max_attempts: if w.do_not_retry { 1 } else { max_attempts },
+            webhook: json!({"actionType": "HTTP_REQUEST", "condition": w.condition, "requestUrl": w.request_url, "isAdHoc": w.is_ad_hoc}),
+        }
+    }
+}
+
+/// `{actorId, actorTaskId (task runs only), actorRunId}`.
+pub(crate) fn event_data(run: &Value) -> Value {
+    let mut data = json!({"actorId": run["actId"]});
+    if let Some(task) = run["actorTaskId"].as_str() {
+        data["actorTaskId"] = json!(task);
+    }
+    data["actorRunId"] = run["id"].clone();
+    data
+}
