@@ -7,6 +7,7 @@
 mod eval;
 mod locate;
 mod report;
+mod serve;
 
 use apify_webhooks_core::json::{self, JsObject};
 use apify_webhooks_core::template::{self, TemplateOptions};
@@ -27,6 +28,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the local Apify API emulator: it runs local Actors, moves runs through their
+    /// states and really dispatches ad-hoc webhooks. Point the official clients, the SDKs or
+    /// `apify-webhooks` at it with APIFY_API_BASE_URL and APIFY_TOKEN.
+    ///
+    /// Built-in scripted Actors: scripted/succeeds, scripted/fails, scripted/times-out (each
+    /// ends after 200 ms; an input `{"delayMillis": n}` changes that).
+    Serve(serve::ServeArgs),
     /// Validate webhook definitions written as JSON (the shape the JS SDK's addWebhook takes:
     /// an object or an array of objects with eventTypes, requestUrl, payloadTemplate, ...).
     ///
@@ -145,6 +153,7 @@ fn read_input(path: &PathBuf) -> Result<String, Failure> {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
+        Command::Serve(args) => serve::run(args).map_err(Failure::io),
         Command::Check {
             file,
             deny_warnings,

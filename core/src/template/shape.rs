@@ -5,7 +5,8 @@
 /// A known property.
 pub(crate) struct Node {
     pub name: &'static str,
-    /// May be `0`, `false`, `""` or `null`.
+    /// May be `0`, `false` or `""`, which render as `null` outside a string. (A value that
+    /// may be `null` is not flagged: it renders as `null` either way.)
     pub falsy: bool,
     /// Known children; `None` means free-form (no checks below).
     pub children: Option<&'static [Node]>,
@@ -29,10 +30,10 @@ const fn object(name: &'static str, children: &'static [Node]) -> Node {
 
 const META: &[Node] = &[
     leaf("origin", false),
-    leaf("clientIp", true),
-    leaf("userAgent", true),
-    leaf("scheduleId", true),
-    leaf("scheduledAt", true),
+    leaf("clientIp", false),
+    leaf("userAgent", false),
+    leaf("scheduleId", false),
+    leaf("scheduledAt", false),
 ];
 
 const STATS: &[Node] = &[
@@ -68,9 +69,9 @@ const RUN: &[Node] = &[
     leaf("id", false),
     leaf("actId", false),
     leaf("userId", false),
-    leaf("actorTaskId", true),
+    leaf("actorTaskId", false),
     leaf("startedAt", false),
-    leaf("finishedAt", true),
+    leaf("finishedAt", false),
     leaf("status", false),
     leaf("statusMessage", true),
     leaf("isStatusMessageTerminal", true),
@@ -87,19 +88,19 @@ const RUN: &[Node] = &[
     leaf("storageIds", false),
     leaf("containerUrl", false),
     leaf("isContainerServerReady", true),
-    leaf("gitBranchName", true),
+    leaf("gitBranchName", false),
     leaf("usage", false),
     leaf("usageTotalUsd", true),
     leaf("usageUsd", false),
-    leaf("pricingInfo", true),
-    leaf("chargedEventCounts", true),
+    leaf("pricingInfo", false),
+    leaf("chargedEventCounts", false),
     leaf("platformUsageBillingModel", false),
-    leaf("metamorphs", true),
+    leaf("metamorphs", false),
 ];
 
 const EVENT_DATA: &[Node] = &[
     leaf("actorId", false),
-    leaf("actorTaskId", true),
+    leaf("actorTaskId", false),
     leaf("actorRunId", false),
     leaf("actorBuildId", false),
 ];

@@ -27,12 +27,32 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    /// The API's spelling, e.g. `TIMED-OUT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Ready => "READY",
+            RunStatus::Running => "RUNNING",
+            RunStatus::Succeeded => "SUCCEEDED",
+            RunStatus::Failed => "FAILED",
+            RunStatus::TimingOut => "TIMING-OUT",
+            RunStatus::TimedOut => "TIMED-OUT",
+            RunStatus::Aborting => "ABORTING",
+            RunStatus::Aborted => "ABORTED",
+        }
+    }
+
     /// Whether the run has finished (SUCCEEDED, FAILED, TIMED-OUT or ABORTED).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
             RunStatus::Succeeded | RunStatus::Failed | RunStatus::TimedOut | RunStatus::Aborted
         )
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

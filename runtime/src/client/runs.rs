@@ -160,6 +160,17 @@ impl ApifyClient {
         .await
     }
 
+    /// `POST /v2/actor-runs/{id}/abort`: the run goes through ABORTING to ABORTED.
+    pub async fn abort_run(&self, run_id: &str) -> Result<Run, Error> {
+        self.send_data(
+            Method::POST,
+            &format!("/actor-runs/{}/abort", query_escape(run_id)),
+            "",
+            None,
+        )
+        .await
+    }
+
     /// Polls a run (with `waitForFinish=60`) until it reaches a terminal status.
     pub async fn wait_for_run(&self, run_id: &str) -> Result<Run, Error> {
         loop {
