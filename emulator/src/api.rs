@@ -158,6 +158,22 @@ pub(crate) fn router(state: Shared) -> Router {
             get(get_record).put(put_record).post(put_record),
         )
         .route("/v2/datasets/{id}/items", get(get_items).post(push_items))
+        .route(
+            "/v2/key-value-stores",
+            post(|c, u, q| open_storage(c, u, q, "key-value-stores")),
+        )
+        .route(
+            "/v2/key-value-stores/{id}",
+            get(|c, u, p| get_storage(c, u, p, "key-value-stores")),
+        )
+        .route(
+            "/v2/datasets",
+            post(|c, u, q| open_storage(c, u, q, "datasets")),
+        )
+        .route(
+            "/v2/datasets/{id}",
+            get(|c, u, p| get_storage(c, u, p, "datasets")),
+        )
         .route("/v2/users/me", get(me))
         .layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
@@ -750,10 +766,69 @@ async fn get_actor(
         ActorSpec::Scripted { .. } => "scripted",
         ActorSpec::Command { .. } => "command",
     };
+    let epoch = crate::time::iso(0);
     Ok(data(
         StatusCode::OK,
-        json!({"id": id, "userId": user.id, "name": name, "username": username, "description": format!("a local {kind} Actor"), "isPublic": false}),
+        json!({
+            "id": id, "userId": user.id, "name": name, "username": username,
+            "description": format!("a local {kind} Actor"), "isPublic": false,
+            "createdAt": epoch, "modifiedAt": epoch, "stats": {}, "versions": [],
+            "defaultRunOptions": {"build": "latest", "timeoutSecs": state.config.run_timeout.as_secs(), "memoryMbytes": 1024},
+        }),
     ))
+}
+
+/// A storage object (key-value store or dataset) as the API returns it.
+fn storage_object(state: &State, kind: &str, id: &str, name: Option<&str>, user: &str) -> Value {
+    let now = now_iso();
+    let mut v = json!({
+        "id": id, "name": name, "userId": user, "createdAt": now, "modifiedAt": now, "accessedAt": now,
+        "consoleUrl": format!("{}/storage/{kind}/{id}", state.base_url),
+    });
+    if kind == "datasets" {
+        let count = state.lock().datasets.get(id).map_or(0, Vec::len);
+        v["itemCount"] = json!(count);
+        v["cleanItemCount"] = json!(count);
+        v["itemsPublicUrl"] = json!(format!("{}/v2/datasets/{id}/items", state.base_url));
+    } else {
+        v["keysPublicUrl"] = json!(format!("{}/v2/key-value-stores/{id}/keys", state.base_url));
+        v["recordsPublicUrl"] = json!(format!(
+            "{}/v2/key-value-stores/{id}/records",
+            state.base_url
+        ));
+    }
+    v
+}
+
+/// Storages exist as soon as they are named: a run's default storages, or any id.
+async fn get_storage(
+    Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+    kind: &'static str,
+) -> Response {
+    data(
+        StatusCode::OK,
+        storage_object(&state, kind, &id, None, &user.id),
+    )
+}
+
+/// `POST /v2/{kind}?name=…`: get or create a named storage (the id is derived from the name).
+async fn open_storage(
+    Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
+    Query(p): Params,
+    kind: &'static str,
+) -> Response {
+    let name = p.get("name").cloned();
+    let id = match &name {
+        Some(n) => format!("named~{}", n.replace('/', "~")),
+        None => new_id(),
+    };
+    data(
+        StatusCode::CREATED,
+        storage_object(&state, kind, &id, name.as_deref(), &user.id),
+    )
 }
 
 async fn get_record(

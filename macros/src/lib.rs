@@ -3,7 +3,7 @@
 //! renamed dependency.
 //!
 //! This entry point only converts token streams; everything else is plain code on
-//! `proc_macro2` types in [`expand`], unit-tested without a compiler.
+//! `proc_macro2` types in the `expand` module, unit-tested without a compiler.
 
 mod events;
 mod expand;
