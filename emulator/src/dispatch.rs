@@ -184,12 +184,17 @@ async fn deliver(state: Arc<State>, id: String) {
             let delay = base * 2f64.powi(d.attempts as i32 - 1) * (0.75 + fastrand::f64() * 0.5);
             d.next_attempt_ms = now_ms() + delay as i64;
         }
-        tracing::info!(dispatch = %d.id, attempt = d.attempts, status = ?d.status, url = %webhook.request_url, "webhook call");
+        tracing::info!(dispatch = %d.id, attempt = d.attempts, status = ?d.status, url = %redacted(&webhook.request_url), "webhook call");
         update(&state, &d);
         if d.status != DispatchStatus::Active {
             return;
         }
     }
+}
+
+/// The URL without its query and fragment, which may carry secrets (an API token, say).
+fn redacted(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

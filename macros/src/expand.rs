@@ -285,6 +285,19 @@ fn template_message(field: &str, e: &TemplateError) -> String {
 fn check_fields(c: &Collected, errors: &mut Vec<Error>, warnings: &mut Vec<Warning>) {
     if let Some((items, _)) = &c.events {
         let events: Vec<_> = items.iter().map(|i| i.event).collect();
+        if events.len() > 1 && events.contains(&apify_webhooks_core::EventType::ActorRunCreated) {
+            if let Some((_, span)) = &c.events {
+                warnings.push(Warning {
+                    name: "created_with_others",
+                    span: *span,
+                    note:
+                        "an ad-hoc webhook fires at most once, and ACTOR.RUN.CREATED always comes \
+                           first, so this webhook never fires for the other events; declare \
+                           ACTOR.RUN.CREATED in a webhook of its own"
+                            .to_owned(),
+                });
+            }
+        }
         let mut not_ad_hoc: Vec<(usize, Vec<String>)> = Vec::new();
         for kind in check_event_types(&events, true) {
             match kind {

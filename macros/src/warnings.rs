@@ -14,7 +14,8 @@ pub struct Warning {
 }
 
 /// Every warning name, for `allow` checks.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
+    "created_with_others",
     "variable_in_string",
     "variable_in_key",
     "not_interpolated",
