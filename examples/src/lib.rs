@@ -1,4 +1,14 @@
 //! Shared pieces of the examples: a tiny webhook receiver.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), String> {
+//! let receiver = apify_webhooks_examples::Receiver::start("127.0.0.1:8799").await?;
+//! // ... point webhooks at http://127.0.0.1:8799/... and start runs ...
+//! for d in receiver.snapshot() {
+//!     println!("{} {}", d.path, d.body);
+//! }
+//! # Ok(()) }
+//! ```
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -4,6 +4,16 @@
 //!
 //! This entry point only converts token streams; everything else is plain code on
 //! `proc_macro2` types in the `expand` module, unit-tested without a compiler.
+//!
+//! ```
+//! use apify_webhooks::{webhooks, Webhooks};
+//!
+//! const ON_FAIL: Webhooks = webhooks![{
+//!     event_types: [ACTOR.RUN.FAILED],
+//!     request_url: "https://example.com/failed",
+//! }];
+//! assert_eq!(ON_FAIL.json(), r#"[{"eventTypes":["ACTOR.RUN.FAILED"],"requestUrl":"https://example.com/failed"}]"#);
+//! ```
 
 mod events;
 mod expand;
