@@ -112,6 +112,9 @@ async fn deliver(state: Arc<State>, id: String) {
                 _ = shutdown.changed() => return, // persisted: resumes after a restart
             }
         }
+        // Counted from here until the outcome is persisted, so shutdown can wait for it.
+        state.in_flight.send_modify(|n| *n += 1);
+        let _in_flight = InFlight(&state);
         let started = now_iso();
         let mut call = json!({"startedAt": started, "finishedAt": null, "errorMessage": null, "responseStatus": null, "responseBody": null});
         let request = match render(&webhook, &d.context) {
@@ -189,6 +192,15 @@ async fn deliver(state: Arc<State>, id: String) {
         if d.status != DispatchStatus::Active {
             return;
         }
+    }
+}
+
+/// Decrements the in-flight count when an attempt is done (or abandoned).
+struct InFlight<'a>(&'a State);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.send_modify(|n| *n = n.saturating_sub(1));
     }
 }
 

@@ -141,9 +141,15 @@ impl Emulator {
 
     /// Stops accepting requests, lets in-flight requests finish, and leaves pending
     /// dispatches persisted so a restart resumes them.
+    ///
+    /// Webhook calls already under way are allowed to finish (up to the dispatch timeout) so
+    /// their outcome is recorded; nothing new starts.
     pub async fn shutdown(self) {
         let _ = self.state.shutdown.send(true);
         let _ = self.stop.send(true);
+        let mut in_flight = self.state.in_flight.subscribe();
+        let limit = self.state.config.dispatch_timeout + Duration::from_secs(1);
+        let _ = tokio::time::timeout(limit, in_flight.wait_for(|n| *n == 0)).await;
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct State {
     /// True once shutdown starts: dispatchers stop scheduling attempts.
     pub shutdown: watch::Sender<bool>,
     pub http: reqwest::Client,
+    /// Webhook calls under way; shutdown waits for their results to be recorded.
+    pub in_flight: watch::Sender<usize>,
 }
 
 /// What a new run needs.
@@ -95,6 +97,7 @@ impl State {
             changes: watch::channel(0).0,
             shutdown: watch::channel(false).0,
             http,
+            in_flight: watch::channel(0).0,
         };
         state.load();
         Arc::new(state)

@@ -539,3 +539,57 @@ async fn command_actors_get_the_platform_environment() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn shutdown_waits_for_a_call_in_flight_and_never_resends_it() {
+    bounded(async {
+        // A receiver that takes 600 ms to answer.
+        let hits = Arc::new(Mutex::new(0));
+        let h = hits.clone();
+        let app = axum::Router::new().fallback(move || {
+            let h = h.clone();
+            async move {
+                *h.lock().unwrap() += 1;
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                "slow ok"
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = || config().storage(Storage::Dir(dir.path().to_owned()));
+        let em = Emulator::start(cfg()).await.unwrap();
+        let param =
+            webhooks_param(json!([{"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": url}]));
+        call(
+            &em,
+            reqwest::Method::POST,
+            &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"),
+            None,
+        )
+        .await;
+        for _ in 0..100 {
+            if *hits.lock().unwrap() > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        em.shutdown().await; // the call is under way now
+        let em = Emulator::start(cfg()).await.unwrap();
+        let d = &em.dispatches()[0];
+        assert_eq!(
+            d["status"], "SUCCEEDED",
+            "the call in flight was finished and recorded before stopping"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            *hits.lock().unwrap(),
+            1,
+            "and it is not sent again after the restart"
+        );
+        em.shutdown().await;
+    })
+    .await;
+}
