@@ -97,6 +97,14 @@ async fn call(
     )
 }
 
+async fn post(em: &Emulator, path: &str) -> (u16, Value) {
+    call(em, reqwest::Method::POST, path, None).await
+}
+
+async fn get(em: &Emulator, path: &str) -> (u16, Value) {
+    call(em, reqwest::Method::GET, path, None).await
+}
+
 fn webhooks_param(defs: Value) -> String {
     encode::to_query_value(&encode::base64(defs.to_string().as_bytes()))
 }
@@ -134,7 +142,7 @@ async fn run_start_webhooks_fire_with_the_default_payload() {
         assert_eq!(body["eventData"], json!({"actorId": "me~ok", "actorRunId": run["data"]["id"]}));
         // The input is stored as the run's INPUT record.
         let kvs = run["data"]["defaultKeyValueStoreId"].as_str().unwrap();
-        let (_, input) = call(&em, reqwest::Method::GET, &format!("/v2/key-value-stores/{kvs}/records/INPUT"), None).await;
+        let (_, input) = get(&em, &format!("/v2/key-value-stores/{kvs}/records/INPUT")).await;
         assert_eq!(input, json!({"foo": "bar"}));
         em.shutdown().await;
     })
@@ -174,60 +182,22 @@ async fn every_run_event_type_fires_at_most_once() {
             ("me~broken", ""),
             ("me~times-out", "&timeout=1"),
         ] {
-            call(
+            post(
                 &em,
-                reqwest::Method::POST,
                 &format!("/v2/actors/{actor}/runs?webhooks={param}&waitForFinish=10{extra}"),
-                None,
             )
             .await;
         }
-        let (_, slow) = call(
-            &em,
-            reqwest::Method::POST,
-            &format!("/v2/actors/me~slow/runs?webhooks={param}"),
-            None,
-        )
-        .await;
+        let (_, slow) = post(&em, &format!("/v2/actors/me~slow/runs?webhooks={param}")).await;
         let slow_id = slow["data"]["id"].as_str().unwrap().to_owned();
-        let (_, aborted) = call(
-            &em,
-            reqwest::Method::POST,
-            &format!("/v2/actor-runs/{slow_id}/abort"),
-            None,
-        )
-        .await;
+        let (_, aborted) = post(&em, &format!("/v2/actor-runs/{slow_id}/abort")).await;
         assert_eq!(aborted["data"]["status"], "ABORTING");
-        let (_, done) = call(
-            &em,
-            reqwest::Method::GET,
-            &format!("/v2/actor-runs/{slow_id}?waitForFinish=10"),
-            None,
-        )
-        .await;
+        let (_, done) = get(&em, &format!("/v2/actor-runs/{slow_id}?waitForFinish=10")).await;
         assert_eq!(done["data"]["status"], "ABORTED");
-        let (_, res) = call(
-            &em,
-            reqwest::Method::POST,
-            &format!("/v2/actor-runs/{slow_id}/resurrect"),
-            None,
-        )
-        .await;
+        let (_, res) = post(&em, &format!("/v2/actor-runs/{slow_id}/resurrect")).await;
         assert_eq!(res["data"]["status"], "RUNNING");
-        call(
-            &em,
-            reqwest::Method::POST,
-            &format!("/v2/actor-runs/{slow_id}/abort"),
-            None,
-        )
-        .await;
-        call(
-            &em,
-            reqwest::Method::GET,
-            &format!("/v2/actor-runs/{slow_id}?waitForFinish=10"),
-            None,
-        )
-        .await;
+        post(&em, &format!("/v2/actor-runs/{slow_id}/abort")).await;
+        get(&em, &format!("/v2/actor-runs/{slow_id}?waitForFinish=10")).await;
         assert!(em.settle(Duration::from_secs(10)).await);
         let mut events: Vec<String> = rx
             .deliveries()
@@ -261,7 +231,7 @@ async fn an_ad_hoc_webhook_fires_once_in_all() {
         let em = Emulator::start(config()).await.unwrap();
         let rx = Receiver::start(vec![]).await;
         let param = webhooks_param(json!([{"eventTypes": ["ACTOR.RUN.CREATED", "ACTOR.RUN.SUCCEEDED"], "requestUrl": rx.url}]));
-        call(&em, reqwest::Method::POST, &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"), None).await;
+        post(&em, &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10")).await;
         assert!(em.settle(Duration::from_secs(10)).await);
         let events: Vec<_> = rx.deliveries().iter().map(|(_, b)| b["eventType"].as_str().unwrap().to_owned()).collect();
         assert_eq!(events, ["ACTOR.RUN.CREATED"], "CREATED comes first, and the webhook is then spent");
@@ -275,7 +245,7 @@ async fn ad_hoc_webhooks_from_a_run_are_idempotent_and_use_templates() {
     bounded(async {
         let em = Emulator::start(config()).await.unwrap();
         let rx = Receiver::start(vec![]).await;
-        let (_, run) = call(&em, reqwest::Method::POST, "/v2/actors/me~slow/runs", None).await;
+        let (_, run) = post(&em, "/v2/actors/me~slow/runs").await;
         let run_id = run["data"]["id"].as_str().unwrap().to_owned();
         let body = json!({
             "eventTypes": ["ACTOR.RUN.ABORTED"],
@@ -292,14 +262,14 @@ async fn ad_hoc_webhooks_from_a_run_are_idempotent_and_use_templates() {
         assert_eq!((s1, s2), (201, 201));
         assert_eq!(w1["data"]["id"], w2["data"]["id"], "the same key returns the same webhook");
         assert_eq!(em.webhooks().len(), 1);
-        call(&em, reqwest::Method::POST, &format!("/v2/actor-runs/{run_id}/abort"), None).await;
+        post(&em, &format!("/v2/actor-runs/{run_id}/abort")).await;
         assert!(em.settle(Duration::from_secs(10)).await);
         let got = rx.deliveries();
         assert_eq!(got.len(), 1);
         let (headers, payload) = &got[0];
         assert_eq!(headers["x-run"], run_id.as_str());
         assert_eq!(payload, &json!({"run": run_id, "msg": format!("run {run_id} ABORTED"), "code": null}));
-        let (_, list) = call(&em, reqwest::Method::GET, &format!("/v2/webhooks/{}/dispatches", w1["data"]["id"].as_str().unwrap()), None).await;
+        let (_, list) = get(&em, &format!("/v2/webhooks/{}/dispatches", w1["data"]["id"].as_str().unwrap())).await;
         assert_eq!(list["data"]["items"][0]["status"], "SUCCEEDED");
         assert_eq!(list["data"]["items"][0]["calls"][0]["responseStatus"], 200);
         em.shutdown().await;
@@ -313,7 +283,7 @@ async fn failed_calls_are_retried_and_do_not_retry_means_once() {
         let em = Emulator::start(config()).await.unwrap();
         let rx = Receiver::start(vec![500, 503]).await;
         let param = webhooks_param(json!([{"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": rx.url}]));
-        call(&em, reqwest::Method::POST, &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"), None).await;
+        post(&em, &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10")).await;
         assert!(em.settle(Duration::from_secs(10)).await);
         let d = &em.dispatches()[0];
         assert_eq!(d["status"], "SUCCEEDED");
@@ -328,7 +298,7 @@ async fn failed_calls_are_retried_and_do_not_retry_means_once() {
             {"eventTypes": ["ACTOR.RUN.FAILED"], "requestUrl": format!("{}/once", rx2.url), "doNotRetry": true},
             {"eventTypes": ["ACTOR.RUN.FAILED"], "requestUrl": format!("{}/all", rx2.url)},
         ]));
-        call(&em, reqwest::Method::POST, &format!("/v2/actors/me~broken/runs?webhooks={param}&waitForFinish=10"), None).await;
+        post(&em, &format!("/v2/actors/me~broken/runs?webhooks={param}&waitForFinish=10")).await;
         assert!(em.settle(Duration::from_secs(10)).await);
         let ds = em.dispatches();
         let calls = |i: usize| ds[i]["calls"].as_array().unwrap().len();
@@ -350,11 +320,9 @@ async fn a_payload_that_fails_to_render_fails_the_dispatch_without_retrying() {
             json!([{"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": rx.url,
             "payloadTemplate": "[\"C:\\\\\", \"{{userId}}\", \"D:\\\\\", {{resource.id}}]"}]),
         );
-        let (status, _) = call(
+        let (status, _) = post(
             &em,
-            reqwest::Method::POST,
             &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"),
-            None,
         )
         .await;
         assert_eq!(status, 201);
@@ -389,7 +357,7 @@ async fn malformed_webhooks_parameters_create_nothing() {
             (&webhooks_param(json!([{"eventTypes": ["ACTOR.BUILD.FAILED"], "requestUrl": "https://e.com"}]))[..], "ad-hoc"),
         ];
         for (param, needle) in cases {
-            let (status, body) = call(&em, reqwest::Method::POST, &format!("/v2/actors/me~ok/runs?webhooks={param}"), None).await;
+            let (status, body) = post(&em, &format!("/v2/actors/me~ok/runs?webhooks={param}")).await;
             assert_eq!(status, 400, "{param}: {body}");
             let message = body["error"]["message"].as_str().unwrap();
             assert!(message.contains(needle), "{needle:?} not in {message:?}");
@@ -405,16 +373,16 @@ async fn auth_envelopes_and_limits() {
     bounded(async {
         let em = Emulator::start(config()).await.unwrap();
         let http = reqwest::Client::new();
-        let get = |url: String| http.get(url).send();
-        let r = get(format!("{}/v2/actor-runs/x", em.url())).await.unwrap();
+        let get_url = |url: String| http.get(url).send();
+        let r = get_url(format!("{}/v2/actor-runs/x", em.url())).await.unwrap();
         assert_eq!(r.status(), 401);
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["type"], "token-not-provided");
-        let r = get(format!("{}/v2/actor-runs/x?token=nope", em.url())).await.unwrap();
+        let r = get_url(format!("{}/v2/actor-runs/x?token=nope", em.url())).await.unwrap();
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["type"], "invalid-token");
-        let r = get(format!("{}/v2/actor-runs/x?token={TOKEN}", em.url())).await.unwrap();
+        let r = get_url(format!("{}/v2/actor-runs/x?token={TOKEN}", em.url())).await.unwrap();
         assert_eq!(r.status(), 404);
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["type"], "record-not-found");
-        let (s, b) = call(&em, reqwest::Method::POST, "/v2/actors/nobody~nothing/runs", None).await;
+        let (s, b) = post(&em, "/v2/actors/nobody~nothing/runs").await;
         assert_eq!((s, b["error"]["type"].as_str()), (404, Some("record-not-found")));
         let big = vec![b'x'; apify_webhooks_emulator::MAX_BODY + 1];
         let r = http.post(format!("{}/v2/actors/me~ok/runs", em.url())).bearer_auth(TOKEN).body(big).send().await.unwrap();
@@ -436,7 +404,7 @@ async fn auth_envelopes_and_limits() {
         let run: Value = r.json().await.unwrap();
         assert_eq!(run["data"]["actorTaskId"], "me~ok-task");
         let kvs = run["data"]["defaultKeyValueStoreId"].as_str().unwrap();
-        let (_, input) = call(&em, reqwest::Method::GET, &format!("/v2/key-value-stores/{kvs}/records/INPUT"), None).await;
+        let (_, input) = get(&em, &format!("/v2/key-value-stores/{kvs}/records/INPUT")).await;
         assert_eq!(input, json!({"compressed": true}));
         // Ad-hoc webhooks need a run condition.
         let (s, b) = call(&em, reqwest::Method::POST, "/v2/webhooks", Some(json!({"eventTypes": ["ACTOR.RUN.FAILED"], "requestUrl": "https://e.com", "isAdHoc": true, "condition": {"actorId": "me~ok"}}))).await;
@@ -459,11 +427,9 @@ async fn pending_dispatches_survive_a_restart() {
         let em = Emulator::start(cfg()).await.unwrap();
         let param =
             webhooks_param(json!([{"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": rx.url}]));
-        let (_, run) = call(
+        let (_, run) = post(
             &em,
-            reqwest::Method::POST,
             &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"),
-            None,
         )
         .await;
         // The first attempt fails (500); stop while the retry is pending.
@@ -517,13 +483,13 @@ async fn command_actors_get_the_platform_environment() {
         };
         let sleeper = ActorSpec::Command { program: "sleep".into(), args: vec!["30".into()], env: vec![], cwd: None };
         let em = Emulator::start(config().actor("me/sh-ok", cmd("0")).actor("me/sh-fail", cmd("3")).actor("me/sleeper", sleeper)).await.unwrap();
-        let (_, ok) = call(&em, reqwest::Method::POST, "/v2/actors/me~sh-ok/runs?waitForFinish=20", None).await;
+        let (_, ok) = post(&em, "/v2/actors/me~sh-ok/runs?waitForFinish=20").await;
         assert_eq!((ok["data"]["status"].as_str(), ok["data"]["exitCode"].as_i64()), (Some("SUCCEEDED"), Some(0)));
         let id = ok["data"]["id"].as_str().unwrap();
         // Output reaches the log slightly after exit; wait for it.
         let mut log = String::new();
         for _ in 0..50 {
-            (_, log) = match call(&em, reqwest::Method::GET, &format!("/v2/actor-runs/{id}/log"), None).await {
+            (_, log) = match get(&em, &format!("/v2/actor-runs/{id}/log")).await {
                 (s, Value::String(t)) => (s, t),
                 (s, v) => (s, v.to_string()),
             };
@@ -531,9 +497,9 @@ async fn command_actors_get_the_platform_environment() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(log.trim(), format!("run={id} home=1 api={}", em.url()));
-        let (_, failed) = call(&em, reqwest::Method::POST, "/v2/actors/me~sh-fail/runs?waitForFinish=20", None).await;
+        let (_, failed) = post(&em, "/v2/actors/me~sh-fail/runs?waitForFinish=20").await;
         assert_eq!((failed["data"]["status"].as_str(), failed["data"]["exitCode"].as_i64()), (Some("FAILED"), Some(3)));
-        let (_, timed) = call(&em, reqwest::Method::POST, "/v2/actors/me~sleeper/runs?timeout=1&waitForFinish=20", None).await;
+        let (_, timed) = post(&em, "/v2/actors/me~sleeper/runs?timeout=1&waitForFinish=20").await;
         assert_eq!(timed["data"]["status"], "TIMED-OUT");
         em.shutdown().await;
     })
@@ -563,11 +529,9 @@ async fn shutdown_waits_for_a_call_in_flight_and_never_resends_it() {
         let em = Emulator::start(cfg()).await.unwrap();
         let param =
             webhooks_param(json!([{"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": url}]));
-        call(
+        post(
             &em,
-            reqwest::Method::POST,
             &format!("/v2/actors/me~ok/runs?webhooks={param}&waitForFinish=10"),
-            None,
         )
         .await;
         for _ in 0..100 {
