@@ -215,6 +215,36 @@ async fn add_webhooks_sends_the_js_sdk_body_with_run_scoped_keys() {
 }
 
 #[tokio::test]
+async fn bodies_of_a_kibibyte_or_more_are_gzipped() {
+    bounded(async {
+        let server = Server::start(|_, _| Reply::Json(201, run_json("r", "READY"))).await;
+        let input = serde_json::json!({"big": "x".repeat(2000)});
+        client(&server)
+            .actor("a")
+            .start(Some(&input), &RunOptions::new())
+            .await
+            .unwrap();
+        client(&server)
+            .actor("a")
+            .start(Some(&serde_json::json!({"small": 1})), &RunOptions::new())
+            .await
+            .unwrap();
+        let reqs = server.requests();
+        assert_eq!(reqs[0].header("content-encoding"), Some("gzip"));
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&reqs[0].body[..]),
+            &mut plain,
+        )
+        .unwrap();
+        assert_eq!(plain, serde_json::to_vec(&input).unwrap());
+        assert_eq!(reqs[1].header("content-encoding"), None);
+        assert_eq!(reqs[1].body, br#"{"small":1}"#);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn off_the_platform_registration_is_skipped_without_a_request() {
     let reg = Actor::local().add_webhooks(&ON_FINISH).await.unwrap();
     assert_eq!(reg, [Registration::Skipped, Registration::Skipped]);

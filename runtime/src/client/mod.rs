@@ -229,6 +229,10 @@ impl ApifyClient {
         let url = format!("{}/v2{path}{query}", self.inner.base);
         let label = format!("{method} /v2{path}");
         let attempts = policy.max_retries + 1;
+        let compressed = body
+            .as_deref()
+            .filter(|b| b.len() >= COMPRESS_FROM)
+            .and_then(gzip);
         let mut last: Option<Error> = None;
         for attempt in 1..=attempts {
             let timeout = policy
@@ -242,9 +246,13 @@ impl ApifyClient {
                 .bearer_auth(&self.inner.token.0)
                 .timeout(timeout);
             if let Some(b) = &body {
-                req = req
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(b.clone());
+                req = req.header(reqwest::header::CONTENT_TYPE, "application/json");
+                req = match &compressed {
+                    Some(gz) => req
+                        .header(reqwest::header::CONTENT_ENCODING, "gzip")
+                        .body(gz.clone()),
+                    None => req.body(b.clone()),
+                };
             }
             match req.send().await {
                 Ok(resp) => {
@@ -338,6 +346,17 @@ fn api_error(status: u16, body: &[u8], method: &Method, path: &str, attempts: u3
         path: format!("/v2{path}"),
         attempts,
     }
+}
+
+/// Bodies at least this large are compressed, as the official clients do (JS: brotli,
+/// Python: gzip; the API accepts both).
+const COMPRESS_FROM: usize = 1024;
+
+fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).ok()?;
+    enc.finish().ok()
 }
 
 /// Percent-encodes a query value: everything but `A-Z a-z 0-9 - . _ ~`, so base64's `+`, `/`
