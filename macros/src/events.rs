@@ -46,10 +46,20 @@ pub fn parse(value: &[TokenTree], errors: &mut Vec<Error>) -> Option<Vec<EventIt
                 })),
                 Err(message) => errors.push(Error::new_spanned(&tokens, message)),
             },
-            None => errors.push(Error::new_spanned(
-                &tokens,
-                "expected an event type such as `ACTOR.RUN.SUCCEEDED` or `\"ACTOR.RUN.SUCCEEDED\"`",
-            )),
+            None => {
+                // `EventType::ActorRunFailed`: point to the platform spelling.
+                let variant = part.iter().rev().find_map(|t| match t {
+                    TokenTree::Ident(i) => EventType::ALL
+                        .iter()
+                        .find(|e| format!("{e:?}") == i.to_string()),
+                    _ => None,
+                });
+                let message = match variant {
+                    Some(e) => format!("write event types as the platform spells them: `{e}`"),
+                    None => "expected an event type such as `ACTOR.RUN.SUCCEEDED` or `\"ACTOR.RUN.SUCCEEDED\"`".to_owned(),
+                };
+                errors.push(Error::new_spanned(&tokens, message))
+            }
         }
     }
     Some(items)

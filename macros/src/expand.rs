@@ -28,8 +28,21 @@ pub fn expand(input: TokenStream) -> TokenStream {
     };
     let mut definitions = Vec::new();
     let mut warnings = Vec::new();
-    for def in &invocation.definitions {
+    let mut keys: Vec<(String, usize)> = Vec::new();
+    for (index, def) in invocation.definitions.iter().enumerate() {
         if let Some(d) = definition(def, &mut errors, &mut warnings) {
+            if let Some(key) = &d.idempotency_key {
+                match keys.iter().find(|(k, _)| k == key) {
+                    Some((_, first)) => errors.push(Error::new(
+                        key_span(def).unwrap_or(def.span),
+                        format!(
+                            "webhook {index} uses the same idempotency_key as webhook {first}; the \
+                             platform creates only the first webhook with a key, so give each its own"
+                        ),
+                    )),
+                    None => keys.push((key.clone(), index)),
+                }
+            }
             definitions.push(d);
         }
     }
@@ -56,6 +69,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
             #krate::__private::Webhooks::from_parts(&[#(#defs),*], #json, #base64)
         }
     }
+}
+
+/// The span of a definition's `idempotency_key` value.
+fn key_span(def: &DefinitionInput) -> Option<Span> {
+    def.fields
+        .iter()
+        .find(|f| f.name == "idempotency_key")
+        .and_then(|f| f.value.first())
+        .map(proc_macro2::TokenTree::span)
 }
 
 fn option_str(value: &Option<String>) -> TokenStream {

@@ -106,13 +106,23 @@ pub fn string(name: FieldName, tokens: &[TokenTree]) -> Result<(String, Span), E
             ));
         }
     }
-    Err(Error::new(
-        span_of(tokens),
-        format!(
+    let message = match tokens {
+        [TokenTree::Literal(_), next, ..] => {
+            return Err(Error::new(
+                next.span(),
+                format!("`{field}` takes a single string literal; is a `,` missing before this?"),
+            ));
+        }
+        [TokenTree::Ident(m), TokenTree::Punct(bang), ..] if bang.as_char() == '!' => format!(
+            "`{field}` takes a string literal: macros such as `{m}!` are not expanded inside \
+             `webhooks!`, so write the whole string"
+        ),
+        _ => format!(
             "`{field}` takes a string literal; for a value known only at run time, build a \
              `WebhookDefinition` instead of using `webhooks!`"
         ),
-    ))
+    };
+    Err(Error::new(span_of(tokens), message))
 }
 
 /// `true` or `false`.

@@ -75,7 +75,8 @@ pub fn parse(input: TokenStream, errors: &mut Vec<Error>) -> Invocation {
 fn parse_definition(group: &Group, errors: &mut Vec<Error>) -> DefinitionInput {
     let mut fields = Vec::new();
     let mut broken = Vec::new();
-    for part in split_commas(group.stream()) {
+    let mut parts: std::collections::VecDeque<Vec<TokenTree>> = split_commas(group.stream()).into();
+    while let Some(part) = parts.pop_front() {
         let mut it = part.into_iter();
         let Some(first) = it.next() else { continue };
         let TokenTree::Ident(name) = first else {
@@ -87,7 +88,18 @@ fn parse_definition(group: &Group, errors: &mut Vec<Error>) -> DefinitionInput {
         };
         match it.next() {
             Some(TokenTree::Punct(p)) if p.as_char() == ':' => {
-                let value: Vec<TokenTree> = it.collect();
+                let mut value: Vec<TokenTree> = it.collect();
+                // `a: x b: y` is a missing comma: report it and read `b: y` as its own field.
+                if let Some(k) = next_field(&value) {
+                    errors.push(Error::new(
+                        value[k].span(),
+                        format!(
+                            "expected `,` after the value of `{name}`, before `{}`",
+                            value[k]
+                        ),
+                    ));
+                    parts.push_front(value.split_off(k));
+                }
                 if value.is_empty() {
                     errors.push(Error::new(
                         p.span(),
@@ -125,6 +137,15 @@ fn parse_definition(group: &Group, errors: &mut Vec<Error>) -> DefinitionInput {
     }
 }
 
+/// Where a value runs into the next `name:` (a missing comma), if it does.
+fn next_field(value: &[TokenTree]) -> Option<usize> {
+    (1..value.len().saturating_sub(1)).find(|&k| {
+        let colon = matches!(&value[k + 1], TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == proc_macro2::Spacing::Alone);
+        let after_path = matches!(&value[k - 1], TokenTree::Punct(p) if p.as_char() == ':');
+        matches!(value[k], TokenTree::Ident(_)) && colon && !after_path
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +167,17 @@ mod tests {
             .map(|f| f.name.to_string())
             .collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_missing_comma_is_reported_and_both_fields_are_kept() {
+        let mut errors = Vec::new();
+        let inv = parse(quote!(k; { a: [x] b: "y" }), &mut errors);
+        assert_eq!(
+            errors[0].to_string(),
+            "expected `,` after the value of `a`, before `b`"
+        );
+        assert_eq!(inv.definitions[0].fields.len(), 2);
     }
 
     #[test]

@@ -1,0 +1,8 @@
+use apify_webhooks::{webhooks, Webhooks};
+
+const HOOKS: Webhooks = webhooks![{
+    event_types: [ACTOR.RUN.FAILED],
+    request_url: concat!("https://", "example.com/hook"),
+}];
+
+fn main() {}
