@@ -49,9 +49,7 @@ pub fn parse(value: &[TokenTree], errors: &mut Vec<Error>) -> Option<Vec<EventIt
             None => {
                 // `EventType::ActorRunFailed`: point to the platform spelling.
                 let variant = part.iter().rev().find_map(|t| match t {
-                    TokenTree::Ident(i) => EventType::ALL
-                        .iter()
-                        .find(|e| format!("{e:?}") == i.to_string()),
+                    TokenTree::Ident(i) => EventType::ALL.iter().find(|e| *i == format!("{e:?}")),
                     _ => None,
                 });
                 let message = match variant {
