@@ -4,9 +4,8 @@
 //! `allowedVariables`, `context`); each gets one output line
 //! `{"id", "verdict", "error_class", "output_json"}`.
 
-use apify_webhooks_core::json::{self, JsObject};
+use apify_webhooks_core::json::{self, JsObject, JsString, JsValue};
 use apify_webhooks_core::template::{TemplateOptions, Variables, evaluate};
-use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
@@ -29,32 +28,44 @@ pub fn load_contexts(text: &str) -> Result<HashMap<String, JsObject>, String> {
 }
 
 /// Evaluates one record; `Err` is a malformed record (reported, not fatal).
-pub fn eval_record(record: &Value, contexts: &HashMap<String, JsObject>) -> Result<Value, String> {
-    let id = record.get("id").cloned().unwrap_or(Value::Null);
-    let context_name = record
-        .get("context")
-        .and_then(Value::as_str)
-        .unwrap_or("default");
+///
+/// Records are read with the engine's own JSON reader, not serde_json, so lone surrogates and
+/// any nesting depth are no obstacle.
+pub fn eval_record(
+    record: &JsValue,
+    contexts: &HashMap<String, JsObject>,
+) -> Result<String, String> {
+    let obj = record.as_object().ok_or("a record must be a JSON object")?;
+    let field = |k: &str| obj.get(k.as_bytes());
+    let id = json::stringify(field("id").unwrap_or(&JsValue::Null));
+    let context_name = match field("context") {
+        Some(JsValue::String(s)) => s.to_string_lossy().into_owned(),
+        None | Some(JsValue::Null) => "default".to_owned(),
+        Some(_) => return Err(format!("record {id}: context must be a string")),
+    };
     let context = contexts
-        .get(context_name)
+        .get(&context_name)
         .ok_or_else(|| format!("record {id}: unknown context `{context_name}`"))?;
-    let interpolate = match record.pointer("/options/interpolateStrings") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
+    let interpolate = match field("options")
+        .and_then(JsValue::as_object)
+        .and_then(|o| o.get(b"interpolateStrings"))
+    {
+        None | Some(JsValue::Null) => false,
+        Some(JsValue::Bool(b)) => *b,
+        Some(_) => {
             return Err(format!(
-                "record {id}: options.interpolateStrings must be a boolean, found {other}"
+                "record {id}: options.interpolateStrings must be a boolean"
             ));
         }
     };
-    let allowed: Option<Vec<&str>> = match record.get("allowedVariables") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => Some(
+    let allowed: Option<Vec<String>> = match field("allowedVariables") {
+        None | Some(JsValue::Null) => None,
+        Some(JsValue::Array(items)) => Some(
             items
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .ok_or_else(|| format!("record {id}: allowedVariables must hold strings"))
+                .map(|v| match v {
+                    JsValue::String(s) => Ok(s.to_string_lossy().into_owned()),
+                    _ => Err(format!("record {id}: allowedVariables must hold strings")),
                 })
                 .collect::<Result<_, _>>()?,
         ),
@@ -64,29 +75,41 @@ pub fn eval_record(record: &Value, contexts: &HashMap<String, JsObject>) -> Resu
             ));
         }
     };
-    let Some(template) = record.get("template").and_then(Value::as_str) else {
-        // The platform throws a plain Error for a template that is not a string.
-        return Ok(
-            json!({"id": id, "verdict": "error", "error_class": "Error", "output_json": null}),
-        );
+    let line = |verdict: &str, class: Option<&str>, output: Option<String>| {
+        let mut out = format!("{{\"id\":{id},\"verdict\":\"{verdict}\",\"error_class\":");
+        match class {
+            Some(c) => out.push_str(&format!("\"{c}\"")),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"output_json\":");
+        match output {
+            Some(o) => json::write_string(&mut out, &JsString::new(o)),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+        out
     };
-    let variables = match &allowed {
+    let Some(JsValue::String(template)) = field("template") else {
+        // The platform throws a plain Error for a template that is not a string.
+        return Ok(line("error", Some("Error"), None));
+    };
+    let template = template.to_string_lossy();
+    let names: Option<Vec<&str>> = allowed
+        .as_ref()
+        .map(|l| l.iter().map(String::as_str).collect());
+    let variables = match &names {
         Some(list) => Variables::Only(list),
         None => Variables::Any,
     };
     Ok(
         match evaluate(
-            template,
+            &template,
             variables,
             context,
             TemplateOptions::interpolating(interpolate),
         ) {
-            Ok(rendered) => {
-                json!({"id": id, "verdict": "ok", "error_class": null, "output_json": rendered.to_json()})
-            }
-            Err(e) => {
-                json!({"id": id, "verdict": "error", "error_class": e.class().as_str(), "output_json": null})
-            }
+            Ok(rendered) => line("ok", None, rendered.to_json()),
+            Err(e) => line("error", Some(e.class().as_str()), None),
         },
     )
 }
@@ -104,7 +127,7 @@ pub fn run(
         if line.trim().is_empty() {
             continue;
         }
-        let record: Value = match serde_json::from_str(&line) {
+        let record = match json::parse(&line) {
             Ok(r) => r,
             Err(e) => {
                 malformed.push(format!("line {}: not JSON: {e}", n + 1));
@@ -113,7 +136,7 @@ pub fn run(
         };
         match eval_record(&record, contexts) {
             Ok(result) => {
-                if result["verdict"] == "ok" {
+                if result.contains("\"verdict\":\"ok\"") {
                     ok += 1
                 } else {
                     errors += 1
