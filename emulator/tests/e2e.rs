@@ -557,3 +557,49 @@ async fn shutdown_waits_for_a_call_in_flight_and_never_resends_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn webhook_crud_test_dispatches_and_list_envelopes() {
+    bounded(async {
+        let em = Emulator::start(config()).await.unwrap();
+        let rx = Receiver::start(vec![]).await;
+        let body = json!({"eventTypes": ["ACTOR.RUN.SUCCEEDED"], "requestUrl": format!("{}/crud", rx.url),
+                          "payloadTemplate": "{\"e\": {{eventType}}, \"r\": {{resource}}}", "condition": {"actorId": "me~ok"}});
+        let (status, created) = call(&em, reqwest::Method::POST, "/v2/webhooks", Some(body)).await;
+        assert_eq!(status, 201);
+        let id = created["data"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["data"]["isAdHoc"], false);
+        let (status, got) = get(&em, &format!("/v2/webhooks/{id}")).await;
+        assert_eq!((status, got["data"]["payloadTemplate"].is_string()), (200, true));
+        let (_, list) = get(&em, "/v2/webhooks?limit=10&desc=1").await;
+        assert_eq!(list["data"]["total"], 1);
+        assert_eq!((list["data"]["limit"].as_u64(), list["data"]["desc"].as_bool()), (Some(10), Some(true)));
+        assert!(list["data"]["items"][0].get("payloadTemplate").is_none(), "lists leave out the templates");
+
+        // A test dispatch renders with a dummy resource and eventData null.
+        let (status, test) = post(&em, &format!("/v2/webhooks/{id}/test")).await;
+        assert_eq!((status, test["data"]["eventType"].as_str()), (201, Some("TEST")));
+        // A non-ad-hoc webhook fires for every run of its Actor.
+        post(&em, "/v2/actors/me~ok/runs?waitForFinish=10").await;
+        post(&em, "/v2/actors/me~ok/runs?waitForFinish=10").await;
+        assert!(em.settle(Duration::from_secs(10)).await);
+        let events: Vec<String> = rx.deliveries().iter().map(|(_, b)| b["e"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(events, ["TEST", "ACTOR.RUN.SUCCEEDED", "ACTOR.RUN.SUCCEEDED"]);
+        assert_eq!(rx.deliveries()[0].1["r"]["joke"].is_string(), true);
+        let (_, ds) = get(&em, &format!("/v2/webhooks/{id}/dispatches")).await;
+        assert_eq!(ds["data"]["count"], 3);
+        let first = ds["data"]["items"][0]["id"].as_str().unwrap().to_owned();
+        let (status, one) = get(&em, &format!("/v2/webhook-dispatches/{first}")).await;
+        assert_eq!((status, one["data"]["eventData"].is_null()), (200, true));
+
+        let r = reqwest::Client::new().delete(format!("{}/v2/webhooks/{id}", em.url())).bearer_auth(TOKEN).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        let (status, gone) = get(&em, &format!("/v2/webhooks/{id}")).await;
+        assert_eq!((status, gone["error"]["type"].as_str()), (404, Some("record-not-found")));
+        // Another user sees none of it.
+        let other = reqwest::Client::new().get(format!("{}/v2/webhook-dispatches/{first}", em.url())).bearer_auth("apify-webhooks-local-token").send().await.unwrap();
+        assert_eq!(other.status(), 404);
+        em.shutdown().await;
+    })
+    .await;
+}
