@@ -585,7 +585,7 @@ async fn webhook_crud_test_dispatches_and_list_envelopes() {
         assert!(em.settle(Duration::from_secs(10)).await);
         let events: Vec<String> = rx.deliveries().iter().map(|(_, b)| b["e"].as_str().unwrap().to_owned()).collect();
         assert_eq!(events, ["TEST", "ACTOR.RUN.SUCCEEDED", "ACTOR.RUN.SUCCEEDED"]);
-        assert_eq!(rx.deliveries()[0].1["r"]["joke"].is_string(), true);
+        assert!(rx.deliveries()[0].1["r"]["joke"].is_string());
         let (_, ds) = get(&em, &format!("/v2/webhooks/{id}/dispatches")).await;
         assert_eq!(ds["data"]["count"], 3);
         let first = ds["data"]["items"][0]["id"].as_str().unwrap().to_owned();
