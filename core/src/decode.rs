@@ -47,6 +47,11 @@ pub enum FieldProblem {
 }
 
 /// Why a `webhooks` value or a definitions file cannot be read.
+///
+/// ```
+/// use apify_webhooks_core::decode::{from_param, DecodeError};
+/// assert_eq!(from_param("W10%ZZ"), Err(DecodeError::PercentEncoding { at: 3 }));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
     /// A `%` not followed by two hex digits, at this byte.

@@ -22,6 +22,12 @@ pub enum Outcome {
 }
 
 /// A local Actor.
+///
+/// ```
+/// use apify_webhooks_emulator::ActorSpec;
+/// let spec = ActorSpec::command("node main.js --verbose");
+/// assert!(matches!(spec, ActorSpec::Command { ref program, ref args, .. } if program == "node" && args.len() == 2));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActorSpec {
     /// Ends with `outcome` after `delay` (the input may override it with `{"delayMillis": n}`).
@@ -60,6 +66,12 @@ impl ActorSpec {
 }
 
 /// Where state is kept.
+///
+/// ```
+/// use apify_webhooks_emulator::{Config, Storage};
+/// let durable = Config::default().storage(Storage::Dir(".emulator".into()));
+/// assert_eq!(durable.storage, Storage::Dir(".emulator".into()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Storage {
     /// In memory: lost when the emulator stops (tests).

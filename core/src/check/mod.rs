@@ -23,6 +23,12 @@ pub const MAX_TEMPLATE_LENGTH: usize = 1_000_000;
 pub const MIN_PAYLOAD_TEMPLATE_LENGTH: usize = 2;
 
 /// A field of a webhook definition.
+///
+/// ```
+/// use apify_webhooks_core::check::Field;
+/// assert_eq!(Field::RequestUrl.json_name(), "requestUrl");
+/// assert_eq!(Field::RequestUrl.rust_name(), "request_url");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
     /// `eventTypes`
@@ -216,6 +222,13 @@ impl fmt::Display for DefinitionError {
 impl std::error::Error for DefinitionError {}
 
 /// Every problem found in a definition (never empty when returned as an error).
+///
+/// ```
+/// use apify_webhooks_core::{EventType, WebhookDefinition};
+/// let errors = WebhookDefinition::new([EventType::ActorBuildFailed], "nope").check().unwrap_err();
+/// assert_eq!(errors.0.len(), 2);
+/// assert!(errors.to_string().contains("requestUrl: the request URL must be absolute"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DefinitionErrors(pub Vec<DefinitionError>);
 

@@ -11,6 +11,13 @@ use std::fmt;
 pub const MAX_URL_LENGTH: usize = 500;
 
 /// Why a request URL is rejected. `at` is a character offset into the URL.
+///
+/// ```
+/// use apify_webhooks_core::check::{check_request_url, UrlError};
+/// let e = check_request_url("https://example.com/a b").unwrap_err();
+/// assert_eq!(e, UrlError::Whitespace { at: 21 });
+/// assert_eq!(e.position(), Some(21));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlError {
     /// The URL is empty.

@@ -11,6 +11,14 @@ use std::fmt;
 
 /// A JavaScript string stored as WTF-8: UTF-8 that may also hold lone surrogates (as the
 /// three-byte sequences `ED A0..BF xx`). Lone surrogates can only come from `\uD8xx` escapes.
+///
+/// ```
+/// use apify_webhooks_core::json::{parse, stringify, JsValue};
+/// // A lone surrogate escape survives a round trip, as in JavaScript.
+/// let v = parse(r#""\ud800""#).unwrap();
+/// assert!(matches!(&v, JsValue::String(s) if s.as_str().is_none()));
+/// assert_eq!(stringify(&v), r#""\ud800""#);
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct JsString(Vec<u8>);
 
@@ -64,6 +72,12 @@ impl From<String> for JsString {
 }
 
 /// A JSON value as JavaScript sees it after `JSON.parse`.
+///
+/// ```
+/// use apify_webhooks_core::json::{parse, JsValue};
+/// assert_eq!(parse("1e400").unwrap(), JsValue::Number(f64::INFINITY));
+/// assert!(!parse("0").unwrap().is_truthy());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum JsValue {
     /// `null`

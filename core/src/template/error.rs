@@ -6,6 +6,13 @@ use crate::json::JsonErrorKind;
 use std::fmt;
 
 /// The platform's name for a class of template error, as `err.constructor.name` gives it.
+///
+/// ```
+/// use apify_webhooks_core::template::{validate, ErrorClass, TemplateOptions};
+/// let e = validate(r#"{"a": {{userId}},}"#, TemplateOptions::default()).unwrap_err();
+/// assert_eq!(e.class(), ErrorClass::InvalidJsonError);
+/// assert_eq!(e.class().as_str(), "InvalidJsonError");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorClass {
     /// The text is not valid JSON once variables are replaced.
@@ -48,6 +55,14 @@ pub enum TemplateErrorKind {
 }
 
 /// A template the platform would reject, with a position in the template as written.
+///
+/// ```
+/// use apify_webhooks_core::template::{validate, TemplateOptions};
+/// let e = validate("{\n  \"run\": {{resorce}}\n}", TemplateOptions::default()).unwrap_err();
+/// assert_eq!((e.line(), e.column(), e.offset()), (2, 10, 11));
+/// assert_eq!(e.hint(), Some("did you mean `{{resource}}`?"));
+/// assert!(e.excerpt().ends_with("^^^^^^^^^^^"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateError {
     kind: TemplateErrorKind,

@@ -41,6 +41,13 @@ pub const ALLOWED_VARIABLES: [&str; 5] =
 pub const DEFAULT_PAYLOAD_TEMPLATE: &str = "{\n    \"userId\": {{userId}},\n    \"createdAt\": {{createdAt}},\n    \"eventType\": {{eventType}},\n    \"eventData\": {{eventData}},\n    \"resource\": {{resource}}\n}";
 
 /// How a template is evaluated.
+///
+/// ```
+/// use apify_webhooks_core::template::{validate, TemplateOptions};
+/// // Inside strings, names are checked only when interpolation is on.
+/// assert!(validate(r#"{"a": "{{nope}}"}"#, TemplateOptions::default()).is_ok());
+/// assert!(validate(r#"{"a": "{{nope}}"}"#, TemplateOptions::interpolating(true)).is_err());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TemplateOptions {
     /// `shouldInterpolateStrings`: also replace `{{variable}}` inside strings.
@@ -57,6 +64,16 @@ impl TemplateOptions {
 }
 
 /// Which variable names a template may use.
+///
+/// ```
+/// use apify_webhooks_core::json::JsObject;
+/// use apify_webhooks_core::template::{evaluate, TemplateOptions, Variables};
+/// let ctx = JsObject::new();
+/// let opts = TemplateOptions::default();
+/// assert!(evaluate("{{anything}}", Variables::Any, &ctx, opts).is_ok());
+/// assert!(evaluate("{{anything}}", Variables::Platform, &ctx, opts).is_err());
+/// assert!(evaluate("{{mine.x}}", Variables::Only(&["mine"]), &ctx, opts).is_ok());
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Variables<'a> {
     /// The platform's five ([`ALLOWED_VARIABLES`]).
@@ -78,6 +95,14 @@ impl<'a> Variables<'a> {
 }
 
 /// A rendered payload.
+///
+/// ```
+/// use apify_webhooks_core::json::JsObject;
+/// use apify_webhooks_core::template::{evaluate, TemplateOptions, Variables};
+/// // A whole-string variable that is missing renders JavaScript's `undefined`: no body at all.
+/// let r = evaluate(r#""{{resource}}""#, Variables::Platform, &JsObject::new(), TemplateOptions::interpolating(true)).unwrap();
+/// assert_eq!(r.to_json(), None);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     value: Option<JsValue>,

@@ -6,6 +6,15 @@ use reqwest::Method;
 use sha2::{Digest, Sha256};
 
 /// What registering a webhook did.
+///
+/// ```
+/// # async fn demo() -> Result<(), apify_webhooks::client::Error> {
+/// use apify_webhooks::{Actor, EventType, Registration, WebhookDef};
+/// let def = WebhookDef::new(&[EventType::ActorRunFailed], "https://example.com/failed");
+/// // Off the platform nothing is sent.
+/// assert_eq!(Actor::local().add_webhook(def).await?, Registration::Skipped);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Registration {
     /// The platform created it (or returned the one it already had for the key).

@@ -4,6 +4,13 @@ use apify_webhooks_core::check::DefinitionErrors;
 use std::fmt;
 
 /// An error response from the Apify API.
+///
+/// ```
+/// use apify_webhooks::client::ApiError;
+/// let e = ApiError { status: 400, error_type: Some("schema-validation".into()), message: "Webhook URL must be a valid URL.".into(),
+///                    method: "POST".into(), path: "/v2/webhooks".into(), attempts: 1 };
+/// assert_eq!(e.to_string(), "POST /v2/webhooks failed with 400 (schema-validation): Webhook URL must be a valid URL.");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     /// The HTTP status.
@@ -41,6 +48,12 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Everything the client can fail with.
+///
+/// ```
+/// use apify_webhooks::{ApifyClient, client::Error};
+/// // A missing token is an error, never a silent local fallback.
+/// assert!(matches!(ApifyClient::builder().build(), Err(Error::MissingToken)));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {

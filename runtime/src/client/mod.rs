@@ -20,6 +20,11 @@ use std::time::Duration;
 pub const DEFAULT_BASE_URL: &str = "https://api.apify.com";
 
 /// An API token. Its `Debug` output never shows the value.
+///
+/// ```
+/// let client = apify_webhooks::ApifyClient::builder().token("secret").build().unwrap();
+/// assert!(format!("{client:?}").contains("Token(***)"));
+/// ```
 #[derive(Clone)]
 pub struct Token(String);
 
@@ -32,6 +37,14 @@ impl fmt::Debug for Token {
 /// How failed requests are retried: 429, 5xx and transport errors, with exponential backoff
 /// and jitter (`min_delay × 2^(n−1) × U[1,2)` before retry `n`), as the official clients do.
 /// Other statuses fail at once.
+///
+/// ```
+/// use apify_webhooks::client::RetryPolicy;
+/// use std::time::Duration;
+/// let quick = RetryPolicy { max_retries: 2, min_delay: Duration::from_millis(50), ..RetryPolicy::default() };
+/// assert_eq!(RetryPolicy::default().max_retries, 8);
+/// assert_eq!(quick.max_timeout, Duration::from_secs(360));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (the JS client's default: 8).

@@ -5,6 +5,13 @@ use serde::{Deserialize, Serialize};
 
 /// A run's status. `TIMING-OUT` and `TIMED-OUT` are spelled with a hyphen (the event types
 /// use an underscore).
+///
+/// ```
+/// use apify_webhooks::RunStatus;
+/// let s: RunStatus = serde_json::from_str("\"TIMED-OUT\"").unwrap();
+/// assert!(s.is_terminal());
+/// assert_eq!(s.to_string(), "TIMED-OUT");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING-KEBAB-CASE")]
 pub enum RunStatus {
@@ -106,6 +113,14 @@ pub struct Run {
 }
 
 /// A webhook as the API returns it.
+///
+/// ```
+/// let w: apify_webhooks::client::Webhook = serde_json::from_str(
+///     r#"{"id":"w1","isAdHoc":true,"eventTypes":["ACTOR.RUN.FAILED"],"condition":{"actorRunId":"r1"},"createdAt":"2025-01-01T00:00:00.000Z"}"#,
+/// ).unwrap();
+/// assert!(w.is_ad_hoc);
+/// assert_eq!(w.condition["actorRunId"], "r1");
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Webhook {

@@ -114,6 +114,11 @@ impl RunOptions {
 }
 
 /// What `run-sync` returns: the run's `OUTPUT` record, as stored.
+///
+/// ```
+/// let out = apify_webhooks::client::SyncOutput { body: br#"{"ok":true}"#.to_vec() };
+/// assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.body).unwrap()["ok"], true);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncOutput {
     /// The record's bytes.
@@ -122,6 +127,14 @@ pub struct SyncOutput {
 
 /// An Actor or a task, to start runs of. Made by [`ApifyClient::actor`] and
 /// [`ApifyClient::task`].
+///
+/// ```no_run
+/// # async fn demo(client: apify_webhooks::ApifyClient) -> Result<(), apify_webhooks::client::Error> {
+/// use apify_webhooks::RunOptions;
+/// let items = client.task("someuser/my-task").run_sync_get_dataset_items(None, &RunOptions::new()).await?;
+/// println!("{} items", items.len());
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RunTarget<'c> {
     client: &'c ApifyClient,
