@@ -423,7 +423,6 @@ fn register(
         total_dispatches: 0,
     };
     state.save_webhook(&w);
-    inner.webhook_order.push(w.id.clone());
     inner.webhooks.insert(w.id.clone(), w.clone());
     tracing::info!(webhook = %w.id, ad_hoc, "webhook created");
     (w, true)
@@ -532,9 +531,8 @@ async fn list_webhooks(
 ) -> Response {
     let inner = state.lock();
     let items = inner
-        .webhook_order
-        .iter()
-        .filter_map(|id| inner.webhooks.get(id))
+        .webhooks
+        .values()
         .filter(|w| w.user_id == user.id)
         .map(|w| w.to_api(false))
         .collect();
@@ -564,8 +562,7 @@ async fn delete_webhook(
     if inner.webhooks.get(&id).is_none_or(|w| w.user_id != user.id) {
         return Err(not_found("Webhook"));
     }
-    inner.webhooks.remove(&id);
-    inner.webhook_order.retain(|w| *w != id);
+    inner.webhooks.shift_remove(&id);
     state.store.delete("webhook", &id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -589,7 +586,6 @@ async fn test_webhook(
         });
         let d = state.new_dispatch(&w, "TEST", Value::Null, context, 4);
         state.save_dispatch(&d);
-        inner.dispatch_order.push(d.id.clone());
         inner.dispatches.insert(d.id.clone(), d.clone());
         d
     };
@@ -604,9 +600,8 @@ async fn list_dispatches(
 ) -> Response {
     let inner = state.lock();
     let items = inner
-        .dispatch_order
-        .iter()
-        .filter_map(|id| inner.dispatches.get(id))
+        .dispatches
+        .values()
         .filter(|d| d.user_id == user.id)
         .map(|d| d.to_api())
         .collect();
@@ -624,9 +619,8 @@ async fn webhook_dispatches(
         return Err(not_found("Webhook"));
     }
     let items = inner
-        .dispatch_order
-        .iter()
-        .filter_map(|d| inner.dispatches.get(d))
+        .dispatches
+        .values()
         .filter(|d| d.webhook_id == id)
         .map(|d| d.to_api())
         .collect();
@@ -675,9 +669,8 @@ async fn list_runs(
 ) -> Response {
     let inner = state.lock();
     let items = inner
-        .run_order
-        .iter()
-        .filter_map(|id| inner.runs.get(id))
+        .runs
+        .values()
         .map(|r| r.value.clone())
         .filter(|r| r["userId"] == user.id.as_str())
         .collect();

@@ -225,15 +225,10 @@ pub(crate) fn resume_all(state: &Arc<State>) {
     let ids: Vec<String> = {
         let inner = state.lock();
         inner
-            .dispatch_order
-            .iter()
-            .filter(|id| {
-                inner
-                    .dispatches
-                    .get(*id)
-                    .is_some_and(|d| d.status == DispatchStatus::Active)
-            })
-            .cloned()
+            .dispatches
+            .values()
+            .filter(|d| d.status == DispatchStatus::Active)
+            .map(|d| d.id.clone())
             .collect()
     };
     for id in ids {

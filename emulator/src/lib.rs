@@ -94,34 +94,19 @@ impl Emulator {
     /// Every run, oldest first.
     pub fn runs(&self) -> Vec<Value> {
         let inner = self.state.lock();
-        inner
-            .run_order
-            .iter()
-            .filter_map(|id| inner.runs.get(id))
-            .map(|r| r.value.clone())
-            .collect()
+        inner.runs.values().map(|r| r.value.clone()).collect()
     }
 
     /// Every webhook, oldest first, as the API returns it (with templates).
     pub fn webhooks(&self) -> Vec<Value> {
         let inner = self.state.lock();
-        inner
-            .webhook_order
-            .iter()
-            .filter_map(|id| inner.webhooks.get(id))
-            .map(|w| w.to_api(true))
-            .collect()
+        inner.webhooks.values().map(|w| w.to_api(true)).collect()
     }
 
     /// Every dispatch, oldest first, as the API returns it.
     pub fn dispatches(&self) -> Vec<Value> {
         let inner = self.state.lock();
-        inner
-            .dispatch_order
-            .iter()
-            .filter_map(|id| inner.dispatches.get(id))
-            .map(|d| d.to_api())
-            .collect()
+        inner.dispatches.values().map(|d| d.to_api()).collect()
     }
 
     /// Waits (up to `timeout`) until no dispatch is ACTIVE; returns whether that happened.

@@ -6,6 +6,7 @@ use crate::model::{DispatchRec, DispatchStatus, WebhookRec, new_id};
 use crate::store::Store;
 use crate::time::{now_iso, now_ms};
 use apify_webhooks_core::EventType;
+use indexmap::IndexMap;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,12 +21,10 @@ pub(crate) struct RunEntry {
 
 #[derive(Default)]
 pub(crate) struct Inner {
-    pub runs: HashMap<String, RunEntry>,
-    pub run_order: Vec<String>,
-    pub webhooks: HashMap<String, WebhookRec>,
-    pub webhook_order: Vec<String>,
-    pub dispatches: HashMap<String, DispatchRec>,
-    pub dispatch_order: Vec<String>,
+    /// Runs, webhooks and dispatches keep their creation order, which the API lists use.
+    pub runs: IndexMap<String, RunEntry>,
+    pub webhooks: IndexMap<String, WebhookRec>,
+    pub dispatches: IndexMap<String, DispatchRec>,
     /// (store id, key) → (content type, bytes)
     pub records: HashMap<(String, String), (String, Vec<u8>)>,
     pub datasets: HashMap<String, Vec<Value>>,
@@ -126,19 +125,16 @@ impl State {
                         abort: Arc::new(Notify::new()),
                     },
                 );
-                inner.run_order.push(id);
             }
         }
         for (id, body) in self.store.load("webhook") {
             if let Ok(w) = serde_json::from_slice(&body) {
                 inner.webhooks.insert(id.clone(), w);
-                inner.webhook_order.push(id);
             }
         }
         for (id, body) in self.store.load("dispatch") {
             if let Ok(d) = serde_json::from_slice(&body) {
                 inner.dispatches.insert(id.clone(), d);
-                inner.dispatch_order.push(id);
             }
         }
         for (id, body) in self.store.load("record") {
@@ -253,7 +249,6 @@ impl State {
                     abort: Arc::new(Notify::new()),
                 },
             );
-            inner.run_order.push(id.clone());
             self.save_run(&inner, &id);
         }
         self.changes.send_modify(|v| *v += 1);
@@ -321,7 +316,7 @@ impl State {
         let mut due = Vec::new();
         {
             let mut inner = self.lock();
-            let ids: Vec<String> = inner.webhook_order.clone();
+            let ids: Vec<String> = inner.webhooks.keys().cloned().collect();
             for id in ids {
                 let Some(w) = inner.webhooks.get_mut(&id) else {
                     continue;
@@ -346,7 +341,6 @@ impl State {
                     self.config.retries + 1,
                 );
                 self.save_dispatch(&d);
-                inner.dispatch_order.push(d.id.clone());
                 due.push(d.id.clone());
                 inner.dispatches.insert(d.id.clone(), d);
             }

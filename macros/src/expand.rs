@@ -188,7 +188,6 @@ fn definition(
             continue;
         }
         seen.push((name, field.name.clone()));
-        let _ = field.colon;
         match name {
             FieldName::Field(Field::EventTypes) => {
                 let span = fields::span_of(&field.value);

@@ -22,8 +22,6 @@ pub struct DefinitionInput {
 pub struct FieldInput {
     pub name: Ident,
     pub value: Vec<TokenTree>,
-    /// The `:` (for errors about a missing value).
-    pub colon: Span,
 }
 
 /// Splits `tokens` at top-level commas.
@@ -108,11 +106,7 @@ fn parse_definition(group: &Group, errors: &mut Vec<Error>) -> DefinitionInput {
                     broken.push(name);
                     continue;
                 }
-                fields.push(FieldInput {
-                    name,
-                    value,
-                    colon: p.span(),
-                });
+                fields.push(FieldInput { name, value });
             }
             Some(other) => {
                 errors.push(Error::new(
