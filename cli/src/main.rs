@@ -1,6 +1,5 @@
 //! `apify-webhooks`: run the local Apify API emulator, check, encode and decode Apify ad-hoc
-//! webhook definitions, and evaluate
-//! payload templates exactly as the platform does.
+//! webhook definitions, and evaluate payload templates exactly as the platform does.
 //!
 //! Exit codes: 0 success, 1 the input is invalid (diagnostics on stderr), 2 a usage or I/O
 //! error.
