@@ -3,17 +3,7 @@
 //! `decode` works on parsed values, which carry no positions; this small scanner walks the
 //! text once more (strings and nesting only) to find an item, a key, or a value.
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = (0..=offset.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let before = &text[..offset];
-    let line = 1 + before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, 1 + text[line_start..offset].chars().count())
-}
+pub use apify_webhooks_core::template::line_col;
 
 /// Calls `f(depth, offset, byte)` for every byte outside strings and for every string start
 /// (`"`), with the nesting depth at that point.

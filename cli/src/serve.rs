@@ -84,15 +84,12 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let emulator = Emulator::start(config).await?;
+        let (token_note, token_export) = match args.token {
+            Some(_) => ("the one you gave", "<your token>"),
+            None => (DEFAULT_TOKEN, DEFAULT_TOKEN),
+        };
         println!("Apify API emulator listening on {}", emulator.url());
-        println!(
-            "  token: (user {DEFAULT_USER}) {}",
-            if args.token.is_some() {
-                "the one you gave"
-            } else {
-                DEFAULT_TOKEN
-            }
-        );
+        println!("  token: (user {DEFAULT_USER}) {token_note}");
         println!(
             "  state: {}",
             args.data_dir
@@ -103,14 +100,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         println!();
         println!("Point the official clients, the SDKs or apify-webhooks at it:");
         println!("  export APIFY_API_BASE_URL={}", emulator.url());
-        println!(
-            "  export APIFY_TOKEN={}",
-            if args.token.is_some() {
-                "<your token>"
-            } else {
-                DEFAULT_TOKEN
-            }
-        );
+        println!("  export APIFY_TOKEN={token_export}");
         println!();
         println!(
             "Press Ctrl-C to stop; pending dispatches are kept{}.",

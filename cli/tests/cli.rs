@@ -86,7 +86,7 @@ fn check_warnings_and_unreadable_input() {
     let out = run(&["check", &notjson]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("n.json:1:3: the decoded value is not JSON"),
+        text(&out.stderr).contains("n.json:1:3: not JSON"),
         "{}",
         text(&out.stderr)
     );

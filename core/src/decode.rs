@@ -98,7 +98,7 @@ impl fmt::Display for DecodeError {
             ),
             DecodeError::Base64 { reason } => write!(f, "not valid base64: {reason}"),
             DecodeError::Utf8 { at } => write!(f, "the decoded value is not UTF-8 (byte {at})"),
-            DecodeError::Json(e) => write!(f, "the decoded value is not JSON: {e}"),
+            DecodeError::Json(e) => write!(f, "not JSON: {e}"),
             DecodeError::Shape { found, index: None } => {
                 write!(
                     f,
@@ -223,20 +223,9 @@ pub fn from_json(text: &str) -> Result<Vec<WebhookDefinition>, DecodeError> {
             .collect(),
         JsValue::Object(_) => Ok(vec![definition(&value, 0)?]),
         other => Err(DecodeError::Shape {
-            found: type_name(other),
+            found: other.type_name(),
             index: None,
         }),
-    }
-}
-
-fn type_name(v: &JsValue) -> &'static str {
-    match v {
-        JsValue::Null => "null",
-        JsValue::Bool(_) => "a boolean",
-        JsValue::Number(_) => "a number",
-        JsValue::String(_) => "a string",
-        JsValue::Array(_) => "an array",
-        JsValue::Object(_) => "an object",
     }
 }
 
@@ -244,7 +233,7 @@ fn type_name(v: &JsValue) -> &'static str {
 pub fn definition(value: &JsValue, index: usize) -> Result<WebhookDefinition, DecodeError> {
     let JsValue::Object(object) = value else {
         return Err(DecodeError::Shape {
-            found: type_name(value),
+            found: value.type_name(),
             index: Some(index),
         });
     };
@@ -270,7 +259,7 @@ pub fn definition(value: &JsValue, index: usize) -> Result<WebhookDefinition, De
                 &key,
                 FieldProblem::WrongType {
                     expected,
-                    found: type_name(v),
+                    found: v.type_name(),
                 },
             )
         };

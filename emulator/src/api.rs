@@ -1,7 +1,7 @@
 //! The HTTP API: the slice of `/v2` that runs and ad-hoc webhooks use, with the platform's
 //! envelopes (`{"data": …}`, `{"error": {"type", "message"}}`) and status codes.
 
-use crate::config::ActorSpec;
+use crate::config::{ActorSpec, actor_key};
 use crate::model::{WebhookRec, new_id};
 use crate::state::{NewRun, State, is_terminal};
 use crate::time::now_iso;
@@ -250,7 +250,7 @@ async fn start(
     mode: Mode,
 ) -> Result<Response, ApiError> {
     let raw = body(raw)?;
-    let id = id.replacen('/', "~", 1);
+    let id = actor_key(&id);
     let (actor_id, task_id) = if task {
         let actor = state
             .config
@@ -473,12 +473,12 @@ async fn create_webhook(
         ));
     }
     if let Some(id) = cond.get("actorId").and_then(Value::as_str) {
-        if !state.config.actors.contains_key(&id.replacen('/', "~", 1)) {
+        if !state.config.actors.contains_key(&actor_key(id)) {
             return Err(not_found("Actor"));
         }
     }
     if let Some(id) = cond.get("actorTaskId").and_then(Value::as_str) {
-        if !state.config.tasks.contains_key(&id.replacen('/', "~", 1)) {
+        if !state.config.tasks.contains_key(&actor_key(id)) {
             return Err(not_found("Actor task"));
         }
     }
@@ -748,7 +748,7 @@ async fn get_actor(
     Extension(user): Extension<User>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = id.replacen('/', "~", 1);
+    let id = actor_key(&id);
     let spec = state
         .config
         .actors

@@ -65,6 +65,16 @@ impl ActorSpec {
     }
 }
 
+/// The key of an Actor or task: `username/name` is stored as `username~name`, as the API
+/// writes it in paths.
+///
+/// ```
+/// assert_eq!(apify_webhooks_emulator::actor_key("me/hello"), "me~hello");
+/// ```
+pub fn actor_key(id: &str) -> String {
+    id.replacen('/', "~", 1)
+}
+
 /// Where state is kept.
 ///
 /// ```
@@ -153,13 +163,12 @@ impl Config {
     }
     /// Adds a local Actor (`username/name` is stored as `username~name`).
     pub fn actor(mut self, id: &str, spec: ActorSpec) -> Self {
-        self.actors.insert(id.replacen('/', "~", 1), spec);
+        self.actors.insert(actor_key(id), spec);
         self
     }
     /// Adds a task that runs `actor`.
     pub fn task(mut self, id: &str, actor: &str) -> Self {
-        self.tasks
-            .insert(id.replacen('/', "~", 1), actor.replacen('/', "~", 1));
+        self.tasks.insert(actor_key(id), actor_key(actor));
         self
     }
     /// Sets the storage.

@@ -24,7 +24,7 @@ mod store;
 mod time;
 
 pub use api::MAX_BODY;
-pub use config::{ActorSpec, Config, DEFAULT_TOKEN, DEFAULT_USER, Outcome, Storage};
+pub use config::{ActorSpec, Config, DEFAULT_TOKEN, DEFAULT_USER, Outcome, Storage, actor_key};
 
 use serde_json::Value;
 use std::net::SocketAddr;

@@ -163,6 +163,7 @@ async fn run_command(
             while let Ok(Some(line)) = lines.next_line().await {
                 state.log(&run_id, &line);
             }
+            state.persist_log(&run_id);
         });
     }
     tokio::select! {

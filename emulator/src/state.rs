@@ -152,10 +152,12 @@ impl State {
         }
     }
 
+    /// Persists a run and its log so far (on every status change).
     pub(crate) fn save_run(&self, inner: &Inner, id: &str) {
         if let Some(r) = inner.runs.get(id) {
             self.store
                 .put("run", id, &serde_json::to_vec(&r.value).unwrap_or_default());
+            self.store.put("log", id, r.log.as_bytes());
         }
     }
 
@@ -190,7 +192,7 @@ impl State {
         }
     }
 
-    /// Appends to a run's log.
+    /// Appends to a run's log (persisted with the run on its next status change, not per line).
     pub(crate) fn log(&self, run_id: &str, line: &str) {
         let mut inner = self.lock();
         if let Some(r) = inner.runs.get_mut(run_id) {
@@ -198,6 +200,13 @@ impl State {
             if !line.ends_with('\n') {
                 r.log.push('\n');
             }
+        }
+    }
+
+    /// Persists a run's log (when its output ends, for lines after the last status change).
+    pub(crate) fn persist_log(&self, run_id: &str) {
+        let inner = self.lock();
+        if let Some(r) = inner.runs.get(run_id) {
             self.store.put("log", run_id, r.log.as_bytes());
         }
     }
@@ -315,26 +324,24 @@ impl State {
         });
         let mut due = Vec::new();
         {
-            let mut inner = self.lock();
-            let ids: Vec<String> = inner.webhooks.keys().cloned().collect();
-            for id in ids {
-                let Some(w) = inner.webhooks.get_mut(&id) else {
-                    continue;
-                };
-                if !w.is_enabled
-                    || !w.event_types.contains(&event)
-                    || !w.matches(run)
-                    || (w.is_ad_hoc && w.fired)
-                {
-                    continue;
-                }
-                if w.is_ad_hoc {
-                    w.fired = true;
-                }
-                let w = w.clone();
-                self.save_webhook(&w);
+            let mut guard = self.lock();
+            let Inner {
+                webhooks,
+                dispatches,
+                ..
+            } = &mut *guard;
+            let listening = webhooks.values_mut().filter(|w| {
+                w.is_enabled
+                    && w.event_types.contains(&event)
+                    && w.matches(run)
+                    && !(w.is_ad_hoc && w.fired)
+            });
+            for w in listening {
+                // An ad-hoc webhook fires at most once.
+                w.fired |= w.is_ad_hoc;
+                self.save_webhook(w);
                 let d = self.new_dispatch(
-                    &w,
+                    w,
                     event.as_str(),
                     context["eventData"].clone(),
                     context.clone(),
@@ -342,7 +349,7 @@ impl State {
                 );
                 self.save_dispatch(&d);
                 due.push(d.id.clone());
-                inner.dispatches.insert(d.id.clone(), d);
+                dispatches.insert(d.id.clone(), d);
             }
         }
         for id in due {

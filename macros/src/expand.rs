@@ -11,7 +11,7 @@ use crate::warnings::{self, Warning};
 use apify_webhooks_core::check::{
     self, DefinitionErrorKind, Field, HeadersError, check_event_types, check_request_url,
 };
-use apify_webhooks_core::template::{TemplateError, TemplateOptions, findings};
+use apify_webhooks_core::template::{TemplateError, TemplateOptions, findings, line_col};
 use apify_webhooks_core::{WebhookDefinition, encode};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -421,13 +421,6 @@ fn template_warnings(field: &str, t: &Spanned, options: TemplateOptions, out: &m
             note: format!("{field} (line {line}, column {column}): {}", f.message()),
         });
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = 1 + before.matches('\n').count();
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, 1 + before[start..].chars().count())
 }
 
 #[cfg(test)]

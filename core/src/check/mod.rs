@@ -314,7 +314,7 @@ pub fn check_headers_template(text: &str, options: TemplateOptions) -> Result<()
     };
     let JsValue::Object(object) = &rendered else {
         return Err(HeadersError::NotAnObject {
-            found: type_name(&rendered),
+            found: rendered.type_name(),
         });
     };
     for (name, value) in object.iter() {
@@ -323,23 +323,12 @@ pub fn check_headers_template(text: &str, options: TemplateOptions) -> Result<()
             let offset = text.find(&format!("\"{header}\""));
             return Err(HeadersError::NonStringValue {
                 header,
-                found: type_name(value),
+                found: value.type_name(),
                 offset,
             });
         }
     }
     Ok(())
-}
-
-fn type_name(v: &JsValue) -> &'static str {
-    match v {
-        JsValue::Null => "null",
-        JsValue::Bool(_) => "a boolean",
-        JsValue::Number(_) => "a number",
-        JsValue::String(_) => "a string",
-        JsValue::Array(_) => "an array",
-        JsValue::Object(_) => "an object",
-    }
 }
 
 /// Checks every field of a definition and returns every problem at once. `ad_hoc` limits the

@@ -116,6 +116,22 @@ impl Drop for JsValue {
 }
 
 impl JsValue {
+    /// The JSON type with an article, for messages: `a string`, `an array`, `null`, …
+    ///
+    /// ```
+    /// assert_eq!(apify_webhooks_core::json::JsValue::Bool(true).type_name(), "a boolean");
+    /// ```
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            JsValue::Null => "null",
+            JsValue::Bool(_) => "a boolean",
+            JsValue::Number(_) => "a number",
+            JsValue::String(_) => "a string",
+            JsValue::Array(_) => "an array",
+            JsValue::Object(_) => "an object",
+        }
+    }
+
     /// The object, if this is one (without copying).
     pub fn into_object(mut self) -> Option<JsObject> {
         match &mut self {

@@ -191,6 +191,26 @@ fn shorten(name: &str) -> String {
     format!("{head}…")
 }
 
+/// The 1-based line and column (in characters) of a byte offset of `text`; an offset inside
+/// a character counts as that character.
+///
+/// ```
+/// use apify_webhooks_core::template::line_col;
+/// assert_eq!(line_col("{\n  \"é\": x}", 9), (2, 7));
+/// ```
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        1 + before.matches('\n').count(),
+        1 + before[line_start..].chars().count(),
+    )
+}
+
 /// Line, column and a one-line caret excerpt (at most about 60 characters around the error).
 pub(crate) fn locate(template: &str, span: Span) -> (usize, usize, String) {
     let at = span.start.min(template.len());
@@ -198,11 +218,9 @@ pub(crate) fn locate(template: &str, span: Span) -> (usize, usize, String) {
         .rev()
         .find(|&i| template.is_char_boundary(i))
         .unwrap_or(0);
-    let before = &template[..at];
-    let line = 1 + before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let (line, column) = line_col(template, at);
+    let line_start = template[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = template[at..].find('\n').map_or(template.len(), |i| at + i);
-    let column = 1 + template[line_start..at].chars().count();
     let text: Vec<char> = template[line_start..line_end]
         .chars()
         .map(|c| if c == '\t' || c == '\r' { ' ' } else { c })

@@ -26,7 +26,7 @@ mod lookup;
 mod shape;
 
 pub use engine::Span;
-pub use error::{ErrorClass, TemplateError, TemplateErrorKind};
+pub use error::{ErrorClass, TemplateError, TemplateErrorKind, line_col};
 pub use findings::{Finding, FindingKind, findings};
 
 use crate::json::{JsObject, JsValue, write_json};
