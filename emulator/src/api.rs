@@ -2,8 +2,9 @@
 //! envelopes (`{"data": …}`, `{"error": {"type", "message"}}`) and status codes.
 
 use crate::config::{ActorSpec, actor_key};
-use crate::model::{WebhookRec, new_id};
+use crate::model::{DispatchRec, WebhookRec, new_id};
 use crate::state::{NewRun, State, is_terminal};
+use crate::store::{DispatchFilter, Page};
 use crate::time::now_iso;
 use apify_webhooks_core::check::check_definition;
 use apify_webhooks_core::{WebhookDefinition, decode};
@@ -502,26 +503,53 @@ async fn create_webhook(
     Ok(resp)
 }
 
+/// `offset`, `limit` (at most 1,000) and `desc` from the query.
+fn page(params: &HashMap<String, String>) -> Page {
+    let number = |k: &str| params.get(k).and_then(|v| v.parse::<usize>().ok());
+    Page {
+        offset: number("offset").unwrap_or(0),
+        limit: number("limit").unwrap_or(1000).min(1000),
+        desc: flag(params.get("desc")),
+    }
+}
+
+/// A list answer for one page out of `total`.
+fn list_answer(page: Page, total: usize, items: Vec<Value>) -> Response {
+    let Page {
+        offset,
+        limit,
+        desc,
+    } = page;
+    data(
+        StatusCode::OK,
+        json!({"total": total, "offset": offset, "limit": limit, "count": items.len(), "desc": desc, "items": items}),
+    )
+}
+
+/// A list answer from every item (kept in memory: runs and webhooks).
 fn list(params: &HashMap<String, String>, mut items: Vec<Value>) -> Response {
-    let offset: usize = params
-        .get("offset")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let limit: usize = params
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000)
-        .min(1000);
-    let desc = flag(params.get("desc"));
-    if desc {
+    let page = page(params);
+    if page.desc {
         items.reverse();
     }
     let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
-    data(
-        StatusCode::OK,
-        json!({"total": total, "offset": offset, "limit": limit, "count": page.len(), "desc": desc, "items": page}),
-    )
+    let items = items
+        .into_iter()
+        .skip(page.offset)
+        .take(page.limit)
+        .collect();
+    list_answer(page, total, items)
+}
+
+/// A list answer of dispatches, read from the store one page at a time.
+fn dispatch_list(
+    state: &State,
+    filter: &DispatchFilter<'_>,
+    params: &HashMap<String, String>,
+) -> Response {
+    let page = page(params);
+    let (total, items) = state.list_dispatches(filter, page);
+    list_answer(page, total, items.iter().map(DispatchRec::to_api).collect())
 }
 
 async fn list_webhooks(
@@ -598,14 +626,11 @@ async fn list_dispatches(
     Extension(user): Extension<User>,
     Query(p): Params,
 ) -> Response {
-    let inner = state.lock();
-    let items = inner
-        .dispatches
-        .values()
-        .filter(|d| d.user_id == user.id)
-        .map(|d| d.to_api())
-        .collect();
-    list(&p, items)
+    let filter = DispatchFilter {
+        user: Some(&user.id),
+        ..DispatchFilter::default()
+    };
+    dispatch_list(&state, &filter, &p)
 }
 
 async fn webhook_dispatches(
@@ -614,17 +639,20 @@ async fn webhook_dispatches(
     Path(id): Path<String>,
     Query(p): Params,
 ) -> Result<Response, ApiError> {
-    let inner = state.lock();
-    if inner.webhooks.get(&id).is_none_or(|w| w.user_id != user.id) {
+    let owned = state
+        .lock()
+        .webhooks
+        .get(&id)
+        .is_some_and(|w| w.user_id == user.id);
+    if !owned {
         return Err(not_found("Webhook"));
     }
-    let items = inner
-        .dispatches
-        .values()
-        .filter(|d| d.webhook_id == id)
-        .map(|d| d.to_api())
-        .collect();
-    Ok(list(&p, items))
+    let filter = DispatchFilter {
+        user: Some(&user.id),
+        webhook: Some(&id),
+        ..DispatchFilter::default()
+    };
+    Ok(dispatch_list(&state, &filter, &p))
 }
 
 async fn get_dispatch(
@@ -632,10 +660,8 @@ async fn get_dispatch(
     Extension(user): Extension<User>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let inner = state.lock();
-    let d = inner
-        .dispatches
-        .get(&id)
+    let d = state
+        .dispatch(&id)
         .filter(|d| d.user_id == user.id)
         .ok_or_else(|| not_found("Webhook dispatch"))?;
     Ok(data(StatusCode::OK, d.to_api()))

@@ -123,6 +123,11 @@ pub struct Config {
     pub dispatch_timeout: Duration,
     /// The default run timeout.
     pub run_timeout: Duration,
+    /// The most webhook calls under way at once; further due attempts wait for a slot.
+    pub max_concurrent_calls: usize,
+    /// The most dispatches pending (ACTIVE) at once. An event beyond it is still recorded, as a
+    /// FAILED dispatch whose error says so, rather than growing the retry queue without bound.
+    pub max_pending_dispatches: usize,
 }
 
 impl Default for Config {
@@ -151,6 +156,8 @@ impl Default for Config {
             retries: 11,
             dispatch_timeout: Duration::from_secs(120),
             run_timeout: Duration::from_secs(3600),
+            max_concurrent_calls: 256,
+            max_pending_dispatches: 100_000,
         }
     }
 }

@@ -75,10 +75,18 @@ fn render(webhook: &WebhookRec, context: &Value) -> Result<Request, String> {
     Ok(Request { body, headers })
 }
 
+/// The active dispatch and its webhook; `None` once it finished. A dispatch whose webhook
+/// was deleted fails here, so it does not stay ACTIVE for ever.
 fn snapshot(state: &State, id: &str) -> Option<(DispatchRec, WebhookRec)> {
-    let inner = state.lock();
-    let d = inner.dispatches.get(id)?.clone();
-    let w = inner.webhooks.get(&d.webhook_id)?.clone();
+    let mut d = state.lock().dispatches.get(id)?.clone();
+    let webhook = state.lock().webhooks.get(&d.webhook_id).cloned();
+    let Some(w) = webhook else {
+        d.status = DispatchStatus::Failed;
+        d.calls.push(json!({"startedAt": now_iso(), "finishedAt": now_iso(), "responseStatus": null, "responseBody": null,
+            "errorMessage": "Not dispatched: the webhook was deleted"}));
+        update(state, &d);
+        return None;
+    };
     Some((d, w))
 }
 
@@ -93,11 +101,17 @@ fn update(state: &State, d: &DispatchRec) {
         }
     }
     state.save_dispatch(d);
-    inner.dispatches.insert(d.id.clone(), d.clone());
+    if d.status == DispatchStatus::Active {
+        inner.dispatches.insert(d.id.clone(), d.clone());
+    } else {
+        // Finished: from now on it lives only in the store.
+        inner.dispatches.shift_remove(&d.id);
+    }
 }
 
 async fn deliver(state: Arc<State>, id: String) {
     let mut shutdown = state.shutdown.subscribe();
+    let mut nudged = state.nudge.subscribe();
     loop {
         let Some((mut d, webhook)) = snapshot(&state, &id) else {
             return;
@@ -110,15 +124,27 @@ async fn deliver(state: Arc<State>, id: String) {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
                 _ = shutdown.changed() => return, // persisted: resumes after a restart
+                // "Retry now" moved some attempt forward: look at the schedule again.
+                _ = nudged.changed() => continue,
             }
         }
+        // At most `max_concurrent_calls` calls at once; the rest wait their turn here.
+        let Ok(_permit) = state.call_slots.acquire().await else {
+            return;
+        };
         // Counted from here until the outcome is persisted, so shutdown can wait for it.
         state.in_flight.send_modify(|n| *n += 1);
         let _in_flight = InFlight(&state);
         let started = now_iso();
         let mut call = json!({"startedAt": started, "finishedAt": null, "errorMessage": null, "responseStatus": null, "responseBody": null});
         let request = match render(&webhook, &d.context) {
-            Ok(r) => r,
+            Ok(r) => {
+                if d.payload.is_none() {
+                    d.payload = Some(r.body.clone());
+                    d.headers = sent_headers(&webhook, &d, &r);
+                }
+                r
+            }
             Err(message) => {
                 // The platform fails a dispatch that cannot render, without retrying.
                 call["finishedAt"] = json!(now_iso());
@@ -193,6 +219,18 @@ async fn deliver(state: Arc<State>, id: String) {
             return;
         }
     }
+}
+
+/// The headers a call carries, as recorded on the dispatch (the token, if any, redacted).
+fn sent_headers(webhook: &WebhookRec, d: &DispatchRec, r: &Request) -> Vec<(String, String)> {
+    let mut headers = vec![
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+        ("X-Apify-Webhook".to_owned(), webhook.id.clone()),
+        ("X-Apify-Webhook-Dispatch-Id".to_owned(), d.id.clone()),
+        ("X-Apify-Request-Origin".to_owned(), "WEBHOOK".to_owned()),
+    ];
+    headers.extend(r.headers.iter().cloned());
+    headers
 }
 
 /// Decrements the in-flight count when an attempt is done (or abandoned).

@@ -103,18 +103,18 @@ impl Emulator {
         inner.webhooks.values().map(|w| w.to_api(true)).collect()
     }
 
-    /// Every dispatch, oldest first, as the API returns it.
+    /// Every dispatch, oldest first, as the API returns it (read from the store).
     pub fn dispatches(&self) -> Vec<Value> {
-        let inner = self.state.lock();
-        inner.dispatches.values().map(|d| d.to_api()).collect()
+        let all = store::DispatchFilter::default();
+        let (_, items) = self.state.list_dispatches(&all, store::Page::ALL);
+        items.iter().map(model::DispatchRec::to_api).collect()
     }
 
     /// Waits (up to `timeout`) until no dispatch is ACTIVE; returns whether that happened.
     pub async fn settle(&self, timeout: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let active = self.dispatches().iter().any(|d| d["status"] == "ACTIVE");
-            if !active {
+            if self.state.lock().dispatches.is_empty() {
                 return true;
             }
             if tokio::time::Instant::now() >= deadline {

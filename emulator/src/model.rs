@@ -88,6 +88,9 @@ pub(crate) struct DispatchRec {
     pub id: String,
     pub user_id: String,
     pub webhook_id: String,
+    /// The run whose event this is (none for TEST dispatches).
+    #[serde(default)]
+    pub run_id: Option<String>,
     pub created_at: String,
     pub status: DispatchStatus,
     pub event_type: String,
@@ -101,6 +104,22 @@ pub(crate) struct DispatchRec {
     /// The most attempts allowed (1 with doNotRetry).
     pub max_attempts: u32,
     pub webhook: Value,
+    /// The body sent, once rendered (the same for every attempt).
+    #[serde(default)]
+    pub payload: Option<String>,
+    /// The headers sent with it, the platform's and the headers template's.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+}
+
+impl DispatchStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            DispatchStatus::Active => "ACTIVE",
+            DispatchStatus::Succeeded => "SUCCEEDED",
+            DispatchStatus::Failed => "FAILED",
+        }
+    }
 }
 
 impl DispatchRec {

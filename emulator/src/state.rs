@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::model::{DispatchRec, DispatchStatus, WebhookRec, new_id};
-use crate::store::Store;
+use crate::store::{DispatchFilter, DispatchRow, Page, Store};
 use crate::time::{now_iso, now_ms};
 use apify_webhooks_core::EventType;
 use indexmap::IndexMap;
@@ -24,6 +24,8 @@ pub(crate) struct Inner {
     /// Runs, webhooks and dispatches keep their creation order, which the API lists use.
     pub runs: IndexMap<String, RunEntry>,
     pub webhooks: IndexMap<String, WebhookRec>,
+    /// ACTIVE dispatches only: finished ones live in the store, so memory does not grow
+    /// with them.
     pub dispatches: IndexMap<String, DispatchRec>,
     /// (store id, key) → (content type, bytes)
     pub records: HashMap<(String, String), (String, Vec<u8>)>,
@@ -42,6 +44,11 @@ pub(crate) struct State {
     pub http: reqwest::Client,
     /// Webhook calls under way; shutdown waits for their results to be recorded.
     pub in_flight: watch::Sender<usize>,
+    /// Bumped when an attempt is moved forward ("retry now"), so waiting dispatchers look
+    /// at their schedule again.
+    pub nudge: watch::Sender<u64>,
+    /// Bounds the webhook calls made at once.
+    pub call_slots: tokio::sync::Semaphore,
 }
 
 /// What a new run needs.
@@ -88,6 +95,7 @@ impl State {
             .user_agent("ApifyWebhookEmulator/0.1")
             .build()
             .expect("a default HTTP client builds");
+        let call_slots = tokio::sync::Semaphore::new(config.max_concurrent_calls.max(1));
         let state = State {
             config,
             base_url,
@@ -97,6 +105,8 @@ impl State {
             shutdown: watch::channel(false).0,
             http,
             in_flight: watch::channel(0).0,
+            nudge: watch::channel(0).0,
+            call_slots,
         };
         state.load();
         Arc::new(state)
@@ -132,10 +142,12 @@ impl State {
                 inner.webhooks.insert(id.clone(), w);
             }
         }
-        for (id, body) in self.store.load("dispatch") {
-            if let Ok(d) = serde_json::from_slice(&body) {
-                inner.dispatches.insert(id.clone(), d);
-            }
+        let active = DispatchFilter {
+            active_only: true,
+            ..DispatchFilter::default()
+        };
+        for d in self.list_dispatches(&active, Page::ALL).1 {
+            inner.dispatches.insert(d.id.clone(), d);
         }
         for (id, body) in self.store.load("record") {
             if let (Some((store, key)), Ok(v)) = (
@@ -167,11 +179,36 @@ impl State {
     }
 
     pub(crate) fn save_dispatch(&self, d: &DispatchRec) {
-        self.store.put(
-            "dispatch",
-            &d.id,
-            &serde_json::to_vec(d).unwrap_or_default(),
-        );
+        self.store.put_dispatch(DispatchRow {
+            id: &d.id,
+            user: &d.user_id,
+            webhook: &d.webhook_id,
+            run: d.run_id.as_deref(),
+            status: d.status.as_str(),
+            body: &serde_json::to_vec(d).unwrap_or_default(),
+        });
+    }
+
+    /// A dispatch, active or finished.
+    pub(crate) fn dispatch(&self, id: &str) -> Option<DispatchRec> {
+        if let Some(d) = self.lock().dispatches.get(id) {
+            return Some(d.clone());
+        }
+        serde_json::from_slice(&self.store.dispatch(id)?).ok()
+    }
+
+    /// The total that match, and one page of them, oldest first (or newest with `desc`).
+    pub(crate) fn list_dispatches(
+        &self,
+        filter: &DispatchFilter<'_>,
+        page: Page,
+    ) -> (usize, Vec<DispatchRec>) {
+        let (total, bodies) = self.store.dispatches(filter, page);
+        let items = bodies
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect();
+        (total, items)
     }
 
     pub(crate) fn save_record(&self, store: &str, key: &str, value: &(String, Vec<u8>)) {
@@ -340,13 +377,18 @@ impl State {
                 // An ad-hoc webhook fires at most once.
                 w.fired |= w.is_ad_hoc;
                 self.save_webhook(w);
-                let d = self.new_dispatch(
+                let mut d = self.new_dispatch(
                     w,
                     event.as_str(),
                     context["eventData"].clone(),
                     context.clone(),
                     self.config.retries + 1,
                 );
+                if dispatches.len() >= self.config.max_pending_dispatches {
+                    refuse_over_limit(&mut d, self.config.max_pending_dispatches);
+                    self.save_dispatch(&d);
+                    continue;
+                }
                 self.save_dispatch(&d);
                 due.push(d.id.clone());
                 dispatches.insert(d.id.clone(), d);
@@ -369,6 +411,7 @@ impl State {
             id: new_id(),
             user_id: w.user_id.clone(),
             webhook_id: w.id.clone(),
+            run_id: context["resource"]["id"].as_str().map(str::to_owned),
             created_at: now_iso(),
             status: DispatchStatus::Active,
             event_type: event.to_owned(),
@@ -379,8 +422,21 @@ impl State {
             attempts: 0,
             max_attempts: if w.do_not_retry { 1 } else { max_attempts },
             webhook: json!({"actionType": "HTTP_REQUEST", "condition": w.condition, "requestUrl": w.request_url, "isAdHoc": w.is_ad_hoc}),
+            payload: None,
+            headers: Vec::new(),
         }
     }
+}
+
+/// Records, instead of queueing, a dispatch beyond the pending limit: FAILED, with an error
+/// that names the limit, so the event is not silently lost.
+fn refuse_over_limit(d: &mut DispatchRec, limit: usize) {
+    tracing::error!(dispatch = %d.id, limit, "too many pending dispatches; this one fails at once");
+    d.status = DispatchStatus::Failed;
+    d.calls.push(json!({
+        "startedAt": now_iso(), "finishedAt": now_iso(), "responseStatus": null, "responseBody": null,
+        "errorMessage": format!("Not dispatched: {limit} dispatches were already pending (the emulator's max_pending_dispatches)"),
+    }));
 }
 
 /// `{actorId, actorTaskId (task runs only), actorRunId}`.
