@@ -4,7 +4,7 @@
 //! so a restart resumes where it stopped, with the same dispatch id.
 
 use crate::model::{DispatchRec, DispatchStatus, WebhookRec};
-use crate::state::State;
+use crate::state::{State, dispatch_op, webhook_op};
 use crate::time::{now_iso, now_ms};
 use apify_webhooks_core::json::{self as jsjson, JsObject, JsValue};
 use apify_webhooks_core::template::{self, DEFAULT_PAYLOAD_TEMPLATE, TemplateOptions};
@@ -90,17 +90,19 @@ fn snapshot(state: &State, id: &str) -> Option<(DispatchRec, WebhookRec)> {
     Some((d, w))
 }
 
+/// Records an attempt's outcome (the dispatch, and the webhook's stats once it finished) as
+/// one group of writes.
 fn update(state: &State, d: &DispatchRec) {
     let mut inner = state.lock();
+    let mut ops = vec![dispatch_op(d)];
     if d.status != DispatchStatus::Active {
         if let Some(w) = inner.webhooks.get_mut(&d.webhook_id) {
             w.last_dispatch = Some(json!({"status": d.status, "finishedAt": now_iso()}));
             w.total_dispatches += 1;
-            let w = w.clone();
-            state.save_webhook(&w);
+            ops.push(webhook_op(w));
         }
     }
-    state.save_dispatch(d);
+    state.store.submit(ops);
     if d.status == DispatchStatus::Active {
         inner.dispatches.insert(d.id.clone(), d.clone());
     } else {
@@ -215,6 +217,8 @@ async fn deliver(state: Arc<State>, id: String) {
         }
         tracing::info!(dispatch = %d.id, attempt = d.attempts, status = ?d.status, url = %redacted(&webhook.request_url), "webhook call");
         update(&state, &d);
+        // The outcome is on disk before the next attempt is scheduled.
+        state.store.flushed().await;
         if d.status != DispatchStatus::Active {
             return;
         }

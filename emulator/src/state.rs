@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::model::{DispatchRec, DispatchStatus, WebhookRec, new_id};
-use crate::store::{DispatchFilter, DispatchRow, Page, Store};
+use crate::store::{DispatchFilter, Op, Page, Store};
 use crate::time::{now_iso, now_ms};
 use apify_webhooks_core::EventType;
 use indexmap::IndexMap;
@@ -166,27 +166,30 @@ impl State {
 
     /// Persists a run and its log so far (on every status change).
     pub(crate) fn save_run(&self, inner: &Inner, id: &str) {
-        if let Some(r) = inner.runs.get(id) {
-            self.store
-                .put("run", id, &serde_json::to_vec(&r.value).unwrap_or_default());
-            self.store.put("log", id, r.log.as_bytes());
-        }
+        self.store.submit(run_ops(inner, id));
     }
 
     pub(crate) fn save_webhook(&self, w: &WebhookRec) {
-        self.store
-            .put("webhook", &w.id, &serde_json::to_vec(w).unwrap_or_default());
+        self.store.submit(vec![webhook_op(w)]);
     }
 
     pub(crate) fn save_dispatch(&self, d: &DispatchRec) {
-        self.store.put_dispatch(DispatchRow {
-            id: &d.id,
-            user: &d.user_id,
-            webhook: &d.webhook_id,
-            run: d.run_id.as_deref(),
-            status: d.status.as_str(),
-            body: &serde_json::to_vec(d).unwrap_or_default(),
-        });
+        self.store.submit(vec![dispatch_op(d)]);
+    }
+
+    pub(crate) fn save_record(&self, store: &str, key: &str, value: &(String, Vec<u8>)) {
+        self.store.put(
+            "record",
+            &format!("{store}/{key}"),
+            serde_json::to_vec(value).unwrap_or_default(),
+        );
+    }
+
+    pub(crate) fn save_dataset(&self, inner: &Inner, id: &str) {
+        if let Some(items) = inner.datasets.get(id) {
+            self.store
+                .put("dataset", id, serde_json::to_vec(items).unwrap_or_default());
+        }
     }
 
     /// A dispatch, active or finished.
@@ -211,24 +214,6 @@ impl State {
         (total, items)
     }
 
-    pub(crate) fn save_record(&self, store: &str, key: &str, value: &(String, Vec<u8>)) {
-        self.store.put(
-            "record",
-            &format!("{store}/{key}"),
-            &serde_json::to_vec(value).unwrap_or_default(),
-        );
-    }
-
-    pub(crate) fn save_dataset(&self, inner: &Inner, id: &str) {
-        if let Some(items) = inner.datasets.get(id) {
-            self.store.put(
-                "dataset",
-                id,
-                &serde_json::to_vec(items).unwrap_or_default(),
-            );
-        }
-    }
-
     /// Appends to a run's log (persisted with the run on its next status change, not per line).
     pub(crate) fn log(&self, run_id: &str, line: &str) {
         let mut inner = self.lock();
@@ -244,7 +229,7 @@ impl State {
     pub(crate) fn persist_log(&self, run_id: &str) {
         let inner = self.lock();
         if let Some(r) = inner.runs.get(run_id) {
-            self.store.put("log", run_id, r.log.as_bytes());
+            self.store.put("log", run_id, r.log.as_bytes().to_vec());
         }
     }
 
@@ -330,18 +315,24 @@ impl State {
                 entry.value["stats"]["resurrectCount"] = json!(n + 1);
             }
             let run = entry.value.clone();
-            self.save_run(&inner, run_id);
             (run, old)
         };
         tracing::info!(run = run_id, from = %old, to = status, "run status");
-        // Dispatches exist before anyone waiting on the run is woken.
-        if is_terminal(status) {
-            if let Some(e) = event_for(status) {
-                self.fire(&run, e);
-            }
+        let event = if is_terminal(status) {
+            event_for(status)
         } else if is_terminal(&old) {
-            self.fire(&run, EventType::ActorRunResurrected);
-        }
+            Some(EventType::ActorRunResurrected)
+        } else {
+            None
+        };
+        // The new status and the dispatches it fires commit together, and exist before
+        // anyone waiting on the run is woken.
+        let mut ops = run_ops(&self.lock(), run_id);
+        let due = match event {
+            Some(e) => self.create_dispatches(&run, e, &mut ops),
+            None => Vec::new(),
+        };
+        self.commit_and_deliver(ops, due);
         self.changes.send_modify(|v| *v += 1);
         Some(run)
     }
@@ -350,8 +341,23 @@ impl State {
         self.lock().runs.get(id).map(|r| r.value.clone())
     }
 
-    /// Creates a dispatch for every webhook that listens to `run` and `event`.
+    /// Fires `event` for `run`: creates, persists and starts delivering its dispatches.
     pub(crate) fn fire(self: &Arc<Self>, run: &Value, event: EventType) {
+        let mut ops = Vec::new();
+        let due = self.create_dispatches(run, event, &mut ops);
+        self.commit_and_deliver(ops, due);
+    }
+
+    fn commit_and_deliver(self: &Arc<Self>, ops: Vec<Op>, due: Vec<String>) {
+        self.store.submit(ops);
+        for id in due {
+            crate::dispatch::spawn(self.clone(), id);
+        }
+    }
+
+    /// Creates a dispatch for every webhook that listens to `run` and `event`, adds their
+    /// writes to `ops`, and returns the ids to deliver.
+    fn create_dispatches(&self, run: &Value, event: EventType, ops: &mut Vec<Op>) -> Vec<String> {
         let context = json!({
             "userId": run["userId"],
             "createdAt": now_iso(),
@@ -376,7 +382,7 @@ impl State {
             for w in listening {
                 // An ad-hoc webhook fires at most once.
                 w.fired |= w.is_ad_hoc;
-                self.save_webhook(w);
+                ops.push(webhook_op(w));
                 let mut d = self.new_dispatch(
                     w,
                     event.as_str(),
@@ -386,17 +392,15 @@ impl State {
                 );
                 if dispatches.len() >= self.config.max_pending_dispatches {
                     refuse_over_limit(&mut d, self.config.max_pending_dispatches);
-                    self.save_dispatch(&d);
+                    ops.push(dispatch_op(&d));
                     continue;
                 }
-                self.save_dispatch(&d);
+                ops.push(dispatch_op(&d));
                 due.push(d.id.clone());
                 dispatches.insert(d.id.clone(), d);
             }
         }
-        for id in due {
-            crate::dispatch::spawn(self.clone(), id);
-        }
+        due
     }
 
     pub(crate) fn new_dispatch(
@@ -425,6 +429,44 @@ impl State {
             payload: None,
             headers: Vec::new(),
         }
+    }
+}
+
+/// A run's and its log's writes.
+fn run_ops(inner: &Inner, id: &str) -> Vec<Op> {
+    let Some(r) = inner.runs.get(id) else {
+        return Vec::new();
+    };
+    vec![
+        Op::Put {
+            kind: "run",
+            id: id.to_owned(),
+            body: serde_json::to_vec(&r.value).unwrap_or_default(),
+        },
+        Op::Put {
+            kind: "log",
+            id: id.to_owned(),
+            body: r.log.as_bytes().to_vec(),
+        },
+    ]
+}
+
+pub(crate) fn webhook_op(w: &WebhookRec) -> Op {
+    Op::Put {
+        kind: "webhook",
+        id: w.id.clone(),
+        body: serde_json::to_vec(w).unwrap_or_default(),
+    }
+}
+
+pub(crate) fn dispatch_op(d: &DispatchRec) -> Op {
+    Op::Dispatch {
+        id: d.id.clone(),
+        user: d.user_id.clone(),
+        webhook: d.webhook_id.clone(),
+        run: d.run_id.clone(),
+        status: d.status.as_str(),
+        body: serde_json::to_vec(d).unwrap_or_default(),
     }
 }
 

@@ -1,16 +1,52 @@
 //! Durable state in SQLite, written through on every change and read back at start, so runs,
 //! webhooks and pending dispatches survive a restart.
 //!
+//! Writes go to one writer thread that commits whatever has queued up in a single transaction
+//! (group commit): under load, one commit covers hundreds of changes instead of one each.
+//! Groups of writes that belong together (a run's new status and the dispatches it fires) are
+//! sent as one message, so they commit together or not at all. Reads first wait for the queued
+//! writes, so they always see them.
+//!
 //! Runs, webhooks and storages are JSON objects by kind and id. Dispatches have their own
 //! table, indexed by user, webhook and run: it is the source of truth for them, so finished
 //! dispatches live only on disk and the emulator's memory does not grow with them.
 
 use crate::config::Storage;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
-use std::sync::Mutex;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 pub(crate) struct Store {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
+    writes: mpsc::Sender<Message>,
+}
+
+/// One change.
+pub(crate) enum Op {
+    Put {
+        kind: &'static str,
+        id: String,
+        body: Vec<u8>,
+    },
+    Delete {
+        kind: &'static str,
+        id: String,
+    },
+    Dispatch {
+        id: String,
+        user: String,
+        webhook: String,
+        run: Option<String>,
+        status: &'static str,
+        body: Vec<u8>,
+    },
+}
+
+enum Message {
+    /// Changes that commit together.
+    Group(Vec<Op>),
+    /// Answered once everything sent before it is committed.
+    Flush(Box<dyn FnOnce() + Send>),
 }
 
 /// Which dispatches to list.
@@ -38,16 +74,6 @@ impl Page {
     };
 }
 
-/// One dispatch row: what the indexes need, and the JSON body.
-pub(crate) struct DispatchRow<'a> {
-    pub id: &'a str,
-    pub user: &'a str,
-    pub webhook: &'a str,
-    pub run: Option<&'a str>,
-    pub status: &'a str,
-    pub body: &'a [u8],
-}
-
 impl Store {
     pub(crate) fn open(storage: &Storage) -> Result<Store, String> {
         let conn = match storage {
@@ -70,33 +96,66 @@ impl Store {
              CREATE INDEX IF NOT EXISTS dispatches_by_status ON dispatches (status, seq);",
         )
         .map_err(|e| format!("cannot set up the database: {e}"))?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-        })
+        let conn = Arc::new(Mutex::new(conn));
+        let (writes, queue) = mpsc::channel();
+        let writer = conn.clone();
+        std::thread::Builder::new()
+            .name("emulator-store".to_owned())
+            .spawn(move || write_loop(&writer, &queue))
+            .map_err(|e| format!("cannot start the store's writer: {e}"))?;
+        Ok(Store { conn, writes })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn put(&self, kind: &str, id: &str, body: &[u8]) {
-        let conn = self.conn();
-        let result = conn
-            .prepare_cached("INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body")
-            .and_then(|mut s| s.execute(params![kind, id, body]));
-        if let Err(e) = result {
-            tracing::error!(kind, id, error = %e, "could not persist state");
+    /// Queues changes that commit together.
+    pub(crate) fn submit(&self, ops: Vec<Op>) {
+        if !ops.is_empty() {
+            let _ = self.writes.send(Message::Group(ops));
         }
     }
 
-    pub(crate) fn delete(&self, kind: &str, id: &str) {
-        let _ = self.conn().execute(
-            "DELETE FROM objects WHERE kind = ?1 AND id = ?2",
-            params![kind, id],
-        );
+    pub(crate) fn put(&self, kind: &'static str, id: &str, body: Vec<u8>) {
+        self.submit(vec![Op::Put {
+            kind,
+            id: id.to_owned(),
+            body,
+        }]);
+    }
+
+    pub(crate) fn delete(&self, kind: &'static str, id: &str) {
+        self.submit(vec![Op::Delete {
+            kind,
+            id: id.to_owned(),
+        }]);
+    }
+
+    /// Resolves once every change queued so far is committed.
+    pub(crate) async fn flushed(&self) {
+        let (done, wait) = tokio::sync::oneshot::channel::<()>();
+        let callback = Box::new(move || {
+            let _ = done.send(());
+        });
+        if self.writes.send(Message::Flush(callback)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+
+    /// Blocks until every change queued so far is committed (before a read).
+    fn sync(&self) {
+        let (done, wait) = mpsc::channel::<()>();
+        let callback = Box::new(move || {
+            let _ = done.send(());
+        });
+        if self.writes.send(Message::Flush(callback)).is_ok() {
+            let _ = wait.recv();
+        }
     }
 
     pub(crate) fn load(&self, kind: &str) -> Vec<(String, Vec<u8>)> {
+        self.sync();
         let conn = self.conn();
         let Ok(mut stmt) =
             conn.prepare("SELECT id, body FROM objects WHERE kind = ?1 ORDER BY rowid")
@@ -108,24 +167,9 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Inserts or updates a dispatch; it keeps its place in the creation order.
-    pub(crate) fn put_dispatch(&self, row: DispatchRow<'_>) {
-        let conn = self.conn();
-        let result = conn
-            .prepare_cached(
-                "INSERT INTO dispatches (id, user_id, webhook_id, run_id, status, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body",
-            )
-            .and_then(|mut s| {
-                s.execute(params![row.id, row.user, row.webhook, row.run, row.status, row.body])
-            });
-        if let Err(e) = result {
-            tracing::error!(dispatch = row.id, error = %e, "could not persist a dispatch");
-        }
-    }
-
     /// One dispatch's body.
     pub(crate) fn dispatch(&self, id: &str) -> Option<Vec<u8>> {
+        self.sync();
         let conn = self.conn();
         conn.prepare_cached("SELECT body FROM dispatches WHERE id = ?1")
             .and_then(|mut s| s.query_row(params![id], |r| r.get(0)).optional())
@@ -159,6 +203,7 @@ impl Store {
         } else {
             format!(" WHERE {}", clauses.join(" AND "))
         };
+        self.sync();
         let conn = self.conn();
         let total: usize = conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM dispatches{condition}"))
@@ -180,4 +225,61 @@ impl Store {
             .unwrap_or_default();
         (total, bodies)
     }
+}
+
+/// The writer thread: takes everything queued, commits it in one transaction, then answers
+/// the flushes that were waiting on it. Ends when the store is dropped.
+fn write_loop(conn: &Mutex<Connection>, queue: &mpsc::Receiver<Message>) {
+    while let Ok(first) = queue.recv() {
+        let mut groups = Vec::new();
+        let mut flushes = Vec::new();
+        let mut next = Some(first);
+        while let Some(message) = next {
+            match message {
+                Message::Group(ops) => groups.push(ops),
+                Message::Flush(f) => flushes.push(f),
+            }
+            next = if groups.len() < 10_000 {
+                queue.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if !groups.is_empty() {
+            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            if let Err(e) = commit(&mut conn, &groups) {
+                tracing::error!(error = %e, changes = groups.len(), "could not persist state");
+            }
+        }
+        for f in flushes {
+            f();
+        }
+    }
+}
+
+fn commit(conn: &mut Connection, groups: &[Vec<Op>]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut put = tx.prepare_cached("INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body")?;
+        let mut delete = tx.prepare_cached("DELETE FROM objects WHERE kind = ?1 AND id = ?2")?;
+        let mut dispatch = tx.prepare_cached(
+            "INSERT INTO dispatches (id, user_id, webhook_id, run_id, status, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body",
+        )?;
+        for op in groups.iter().flatten() {
+            match op {
+                Op::Put { kind, id, body } => put.execute(params![kind, id, body])?,
+                Op::Delete { kind, id } => delete.execute(params![kind, id])?,
+                Op::Dispatch {
+                    id,
+                    user,
+                    webhook,
+                    run,
+                    status,
+                    body,
+                } => dispatch.execute(params![id, user, webhook, run, status, body])?,
+            };
+        }
+    }
+    tx.commit()
 }
