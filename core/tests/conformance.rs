@@ -8,7 +8,7 @@
 //! `__proto__` keys, prototype lookups, lone surrogates); see the README's template section.
 
 use apify_webhooks_core::json::{JsObject, parse};
-use apify_webhooks_core::template::{TemplateOptions, Variables, evaluate};
+use apify_webhooks_core::template::{TemplateOptions, Variables, evaluate, evaluate_json};
 use std::collections::BTreeMap;
 
 struct Outcome {
@@ -55,17 +55,35 @@ fn run(record: &serde_json::Value, contexts: &BTreeMap<String, JsObject>) -> Out
     let options =
         TemplateOptions::interpolating(record["options"]["interpolateStrings"].as_bool().unwrap());
     let context = &contexts[record["context"].as_str().unwrap()];
+    let direct = evaluate_json(template, variables, context, options);
     match evaluate(template, variables, context, options) {
-        Ok(r) => Outcome {
-            verdict: "ok",
-            class: None,
-            output_json: r.to_json(),
-        },
-        Err(e) => Outcome {
-            verdict: "error",
-            class: Some(e.class().as_str().into()),
-            output_json: None,
-        },
+        Ok(r) => {
+            // The direct writer must send exactly the bytes the value tree serialises to.
+            let output_json = r.to_json();
+            assert_eq!(
+                direct.as_ref().ok(),
+                Some(&output_json),
+                "evaluate_json differs on {template:?}"
+            );
+            Outcome {
+                verdict: "ok",
+                class: None,
+                output_json,
+            }
+        }
+        Err(e) => {
+            let direct = direct.err().map(|d| d.class());
+            assert_eq!(
+                direct,
+                Some(e.class()),
+                "evaluate_json differs on {template:?}"
+            );
+            Outcome {
+                verdict: "error",
+                class: Some(e.class().as_str().into()),
+                output_json: None,
+            }
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 
 use apify_webhooks_core::check::{check_definition, check_request_url};
 use apify_webhooks_core::json::{JsObject, parse};
-use apify_webhooks_core::template::{TemplateOptions, Variables, evaluate, findings, validate};
+use apify_webhooks_core::template::{
+    TemplateOptions, Variables, evaluate, evaluate_json, findings, validate,
+};
 use apify_webhooks_core::{EventType, WebhookDef, decode, encode};
 use proptest::prelude::*;
 
@@ -34,6 +36,20 @@ fn template_text() -> impl Strategy<Value = String> {
         Just("\"".to_owned()),
         Just("\\".to_owned()),
         Just("\"a\": ".to_owned()),
+        Just("\"1\": ".to_owned()),
+        prop::sample::select(vec![
+            "1.50",
+            "0.1",
+            "-0",
+            "1e5",
+            "12345678901234567",
+            "0.0000001",
+            "-2.5",
+            "0.000001"
+        ])
+        .prop_map(str::to_owned),
+        Just("\"__proto__\": ".to_owned()),
+        Just("\"{{userId}}\"".to_owned()),
         Just(", ".to_owned()),
         "[\\[\\]{}:,0-9a-z .\\-]{1,3}",
         "\\PC{1,2}",
@@ -49,13 +65,17 @@ proptest! {
         let ctx = context();
         let vars = if any { Variables::Any } else { Variables::Platform };
         let options = TemplateOptions::interpolating(interp);
+        let direct = evaluate_json(&t, vars, &ctx, options);
         match evaluate(&t, vars, &ctx, options) {
             Ok(r) => {
                 if let Some(json) = r.to_json() {
                     prop_assert!(parse(&json).is_ok(), "rendered {json:?} is not JSON");
                 }
+                // The direct writer sends exactly what the value tree serialises to.
+                prop_assert_eq!(direct.ok(), Some(r.to_json()));
             }
             Err(e) => {
+                prop_assert_eq!(direct.err().map(|d| d.class()), Some(e.class()));
                 prop_assert!(e.offset() <= t.len());
                 prop_assert!(e.line() >= 1 && e.column() >= 1);
                 prop_assert!(!e.message().is_empty());

@@ -40,8 +40,9 @@ fn render(webhook: &WebhookRec, context: &Value) -> Result<Request, String> {
         .payload_template
         .as_deref()
         .unwrap_or(DEFAULT_PAYLOAD_TEMPLATE);
-    let rendered = template::render(template, &ctx, options).map_err(|e| e.message())?;
-    let body = rendered.to_json().unwrap_or_default();
+    let body = template::render_json(template, &ctx, options)
+        .map_err(|e| e.message())?
+        .unwrap_or_default();
     let mut headers = Vec::new();
     if let Some(h) = webhook
         .headers_template

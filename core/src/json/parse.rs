@@ -104,6 +104,28 @@ pub(crate) trait Sink {
     fn key(&mut self, key: JsString);
     fn scalar(&mut self, value: JsValue);
     fn end(&mut self);
+    /// A string's decoded WTF-8 contents: a key, or a value.
+    fn string(&mut self, wtf8: &[u8], key: bool) {
+        let s = JsString::from_wtf8(wtf8.to_vec());
+        if key {
+            self.key(s);
+        } else {
+            self.scalar(JsValue::String(s));
+        }
+    }
+    /// A number, as written (valid JSON number syntax).
+    fn number(&mut self, text: &[u8]) {
+        let n: f64 = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0.0);
+        self.scalar(JsValue::Number(n));
+    }
+    /// A whole value as canonical JSON text (`JSON.stringify` output), taken as is; only
+    /// offered to sinks that set [`Sink::RAW`].
+    fn raw(&mut self, _json: &str) {}
+    /// Whether [`Sink::raw`] is worth offering.
+    const RAW: bool = false;
 }
 
 /// A sink that only checks syntax.
@@ -358,6 +380,20 @@ impl<S: Sink> Parser<S> {
         }
     }
 
+    /// Takes `json`, the canonical text of one whole value at most `depth` deep, in one step
+    /// where a value may start; false (nothing taken) anywhere else, or for sinks without
+    /// [`Sink::RAW`]. The same as feeding the text, without reading it again.
+    pub(crate) fn accept_raw(&mut self, json: &str, depth: usize) -> bool {
+        if !S::RAW || !matches!(self.state, State::Value | State::ArrayFirst) {
+            return false;
+        }
+        self.sink.raw(json);
+        self.offset += json.len();
+        self.max_depth = self.max_depth.max(self.stack.len() + depth);
+        self.state = State::After;
+        true
+    }
+
     fn push(&mut self, array: bool) {
         self.stack.push(Frame {
             array,
@@ -409,9 +445,7 @@ impl<S: Sink> Parser<S> {
 
     fn end_number(&mut self) {
         if S::BUILDS {
-            let text = std::str::from_utf8(&self.buf).unwrap_or("0");
-            let n: f64 = text.parse().unwrap_or(0.0);
-            self.sink.scalar(JsValue::Number(n));
+            self.sink.number(&self.buf);
         }
         self.state = State::After;
     }
@@ -419,13 +453,8 @@ impl<S: Sink> Parser<S> {
     fn end_string(&mut self, key: bool) {
         if S::BUILDS {
             self.flush_surrogate();
-            let s = JsString::from_wtf8(self.buf.as_slice().to_vec());
+            self.sink.string(&self.buf, key);
             self.buf.clear();
-            if key {
-                self.sink.key(s);
-            } else {
-                self.sink.scalar(JsValue::String(s));
-            }
         }
         self.state = if key { State::Colon } else { State::After };
     }

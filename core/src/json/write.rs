@@ -6,6 +6,10 @@ use super::value::{JsObject, JsString, JsValue};
 pub fn write_number(out: &mut String, n: f64) {
     if n == 0.0 {
         out.push('0'); // also -0
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Integers below 10^15 print as their digits; skip the shortest-digits search.
+        use std::fmt::Write;
+        let _ = write!(out, "{}", n as i64);
     } else if n.is_finite() {
         out.push_str(ryu_js::Buffer::new().format_finite(n));
     } else if n.is_nan() {
@@ -23,11 +27,34 @@ pub fn write_string(out: &mut String, s: &JsString) {
     write_quoted(out, s.as_bytes());
 }
 
+/// Bytes that need a look in a string: `"`, `\`, control characters, and 0xED (which starts
+/// a surrogate in WTF-8).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0xED] = true;
+    t
+};
+
 pub(crate) fn write_quoted(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
     out.push('"');
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Plain bytes are the common case: skip them with a table lookup each.
+        while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
         let b = bytes[i];
         let escape: Option<&str> = match b {
             b'"' => Some("\\\""),

@@ -23,7 +23,8 @@
 //! byte-level quirks exactly and run in linear time.
 
 use super::lookup::resolve;
-use crate::json::parse::{Builder, Parser, Snapshot};
+use super::writer::Writer;
+use crate::json::parse::{Builder, Parser, Sink, Snapshot};
 use crate::json::{JsObject, JsValue, JsonError};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -80,13 +81,42 @@ pub(crate) enum Failure {
     TooDeep { at: Span },
 }
 
-/// The parsed payload, before string interpolation.
-pub(crate) struct Substituted {
-    pub value: JsValue,
+/// The parsed payload, before string interpolation: a value, or the text written so far.
+pub(crate) struct Substituted<V = JsValue> {
+    pub value: V,
     pub occurrences: Vec<Occurrence>,
 }
 
-pub(crate) struct Engine<'t, 'c> {
+/// What the engine's parser feeds: a value tree ([`Builder`]) or the output text ([`Writer`]).
+pub(crate) trait Collect: Sink {
+    type Out;
+    fn collect(self) -> Self::Out;
+    /// The outcome when the platform returns early with a payload parsed whole.
+    fn from_value(value: JsValue) -> Self::Out;
+}
+
+impl Collect for Builder {
+    type Out = JsValue;
+    fn collect(self) -> JsValue {
+        self.finish()
+    }
+    fn from_value(value: JsValue) -> JsValue {
+        value
+    }
+}
+
+impl Collect for Writer {
+    type Out = Writer;
+    fn collect(self) -> Writer {
+        self
+    }
+    fn from_value(_: JsValue) -> Writer {
+        // Rare (a payload that is valid JSON before its last variable): the tree path.
+        Writer::needing_tree()
+    }
+}
+
+pub(crate) struct Engine<'t, 'c, S: Sink = Builder> {
     template: &'t str,
     allowed: Allowed<'c>,
     context: &'c JsObject,
@@ -94,8 +124,8 @@ pub(crate) struct Engine<'t, 'c> {
     out: String,
     /// Counted quotes in `out` so far are odd.
     odd_quotes: bool,
-    /// Fed the payload as it is built; builds the value on the way.
-    parser: Parser<Builder>,
+    /// Fed the payload as it is built; builds the value (or its text) on the way.
+    parser: Parser<S>,
     /// `(offset in out, origin, template offset at that point)`.
     pieces: Vec<(usize, Origin, usize)>,
     occurrences: Vec<Occurrence>,
@@ -107,8 +137,28 @@ pub(crate) struct Engine<'t, 'c> {
     marker: Option<&'static str>,
 }
 
-impl<'t, 'c> Engine<'t, 'c> {
+impl<'t, 'c> Engine<'t, 'c, Builder> {
+    /// An engine that builds the payload's value.
     pub(crate) fn new(template: &'t str, allowed: Allowed<'c>, context: &'c JsObject) -> Self {
+        Engine::with_sink(template, allowed, context, Builder::default())
+    }
+}
+
+impl<'t, 'c> Engine<'t, 'c, Writer> {
+    /// An engine that writes the payload's `JSON.stringify` text directly.
+    pub(crate) fn writing(
+        template: &'t str,
+        allowed: Allowed<'c>,
+        context: &'c JsObject,
+        interpolate: bool,
+    ) -> Self {
+        let sink = Writer::new(template.len() + 256, interpolate);
+        Engine::with_sink(template, allowed, context, sink)
+    }
+}
+
+impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
+    fn with_sink(template: &'t str, allowed: Allowed<'c>, context: &'c JsObject, sink: S) -> Self {
         Engine {
             template,
             allowed,
@@ -120,7 +170,7 @@ impl<'t, 'c> Engine<'t, 'c> {
             }],
             out: String::with_capacity(template.len() + 64),
             odd_quotes: false,
-            parser: Parser::new(Builder::default()),
+            parser: Parser::new(sink),
             pieces: Vec::new(),
             occurrences: Vec::new(),
             shadow_states: HashMap::new(),
@@ -144,7 +194,7 @@ impl<'t, 'c> Engine<'t, 'c> {
     }
 
     /// Runs the substitution loop to the end.
-    pub(crate) fn run(mut self) -> Result<Substituted, Failure> {
+    pub(crate) fn run(mut self) -> Result<Substituted<S::Out>, Failure> {
         while self.find_open() {
             if self.odd_quotes {
                 // Judged inside a string: skip it, and search again from the next byte.
@@ -154,7 +204,7 @@ impl<'t, 'c> Engine<'t, 'c> {
             if self.parser.error().is_none() && self.parser.in_string() {
                 if let Some(value) = self.rest_if_valid()? {
                     return Ok(Substituted {
-                        value,
+                        value: S::from_value(value),
                         occurrences: self.occurrences,
                     });
                 }
@@ -169,7 +219,7 @@ impl<'t, 'c> Engine<'t, 'c> {
             return Err(self.too_deep());
         }
         Ok(Substituted {
-            value: self.parser.into_sink().finish(),
+            value: self.parser.into_sink().collect(),
             occurrences: self.occurrences,
         })
     }
@@ -224,6 +274,12 @@ impl<'t, 'c> Engine<'t, 'c> {
 
     /// Appends payload text, keeping the quote count and the parser up to date.
     fn emit(&mut self, text: &str, origin: Origin, tpos: usize) {
+        self.emit_text(text, origin, tpos, None);
+    }
+
+    /// [`Engine::emit`]; with `raw_depth`, `text` is one whole canonical JSON value that deep,
+    /// which a sink that can takes without parsing it.
+    fn emit_text(&mut self, text: &str, origin: Origin, tpos: usize, raw_depth: Option<usize>) {
         if text.is_empty() {
             return;
         }
@@ -234,18 +290,20 @@ impl<'t, 'c> Engine<'t, 'c> {
             self.pieces.push((start, origin, tpos));
         }
         let bytes = text.as_bytes();
+        // The platform counts quotes not preceded by a backslash. Only the parity matters:
+        // count all quotes and the `\"` pairs, in two loops the compiler vectorises.
         let prev = self.out.as_bytes().last().copied().unwrap_or(0);
-        let mut from = 0;
-        while let Some(k) = bytes[from..].iter().position(|&b| b == b'"') {
-            let i = from + k;
-            let before = if i == 0 { prev } else { bytes[i - 1] };
-            if before != b'\\' {
-                self.odd_quotes = !self.odd_quotes;
-            }
-            from = i + 1;
+        let quotes = bytes.iter().filter(|&&b| b == b'"').count();
+        let escaped = bytes.windows(2).filter(|w| w == b"\\\"").count()
+            + usize::from(bytes[0] == b'"' && prev == b'\\');
+        if (quotes - escaped) % 2 == 1 {
+            self.odd_quotes = !self.odd_quotes;
         }
         if self.parser.error().is_none() {
-            self.parser.feed(bytes);
+            let taken = raw_depth.is_some_and(|depth| self.parser.accept_raw(text, depth));
+            if !taken {
+                self.parser.feed(bytes);
+            }
         }
         self.out.push_str(text);
     }
@@ -387,6 +445,14 @@ impl<'t, 'c> Engine<'t, 'c> {
 
     /// Splices inserted text in: its first byte is final, the rest is scanned again.
     fn insert(&mut self, text: &str, origin: Origin) {
+        // Text without `{{` holds nothing to substitute, so scanning it again finds nothing
+        // (it never ends in `{`, so no `{{` forms across its end either): the writer may take
+        // it whole. `undefined` (a function's value) is not JSON, so the parser must see it.
+        if S::RAW && text != "undefined" && !text.contains("{{") {
+            let depth = json_depth(text);
+            self.emit_text(text, origin, 0, Some(depth));
+            return;
+        }
         let mut chars = text.char_indices();
         let split = chars.nth(1).map_or(text.len(), |(i, _)| i);
         self.emit(&text[..split], origin, 0);
@@ -480,6 +546,38 @@ impl<'t, 'c> Engine<'t, 'c> {
         }
         self.build(&payload, fork.max_depth()).map(Some)
     }
+}
+
+/// The nesting depth of a canonical JSON text (brackets outside strings).
+fn json_depth(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Skip the string: to its closing quote, stepping over escapes.
+                i += 1;
+                while let Some(k) = bytes
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))
+                {
+                    i += k;
+                    if bytes[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    max
 }
 
 fn into_string(bytes: Vec<u8>) -> String {

@@ -24,6 +24,7 @@ mod findings;
 mod interpolate;
 mod lookup;
 mod shape;
+mod writer;
 
 pub use engine::Span;
 pub use error::{ErrorClass, TemplateError, TemplateErrorKind, line_col};
@@ -186,6 +187,60 @@ pub fn evaluate(
             ))
         }
     }
+}
+
+/// [`evaluate`], straight to the bytes the platform sends (`None` for `undefined`).
+///
+/// Faster than `evaluate(..).to_json()`: the payload's text is written while the template is
+/// read, and values inserted for variables are copied in as JSON instead of being parsed
+/// again. Objects that JavaScript would reorder (array-index keys, duplicate keys) and
+/// strings to interpolate take the value-tree path, so the output is always the same.
+///
+/// ```
+/// use apify_webhooks_core::json::parse;
+/// use apify_webhooks_core::template::{evaluate_json, TemplateOptions, Variables};
+///
+/// let ctx = parse(r#"{"resource": {"id": "r1", "exitCode": 0}}"#).unwrap().into_object().unwrap();
+/// let body = evaluate_json(r#"{"run": {{resource}}, "2": 1}"#, Variables::Platform, &ctx,
+///                          TemplateOptions::default()).unwrap();
+/// assert_eq!(body.as_deref(), Some(r#"{"2":1,"run":{"id":"r1","exitCode":0}}"#));
+/// ```
+pub fn evaluate_json(
+    template: &str,
+    variables: Variables<'_>,
+    context: &JsObject,
+    options: TemplateOptions,
+) -> Result<Option<String>, TemplateError> {
+    let written = Engine::writing(
+        template,
+        variables.list(),
+        context,
+        options.interpolate_strings,
+    )
+    .run()
+    .map_err(|f| failure_to_error(template, f))?;
+    if !written.value.needs_tree {
+        return Ok(Some(written.value.out));
+    }
+    evaluate(template, variables, context, options).map(|r| r.to_json())
+}
+
+/// [`render`], straight to the bytes the platform sends; see [`evaluate_json`].
+///
+/// ```
+/// use apify_webhooks_core::json::parse;
+/// use apify_webhooks_core::template::{render_json, TemplateOptions};
+///
+/// let ctx = parse(r#"{"userId": "u1"}"#).unwrap().into_object().unwrap();
+/// let body = render_json(r#"{"user": {{userId}}}"#, &ctx, TemplateOptions::default()).unwrap();
+/// assert_eq!(body.as_deref(), Some(r#"{"user":"u1"}"#));
+/// ```
+pub fn render_json(
+    template: &str,
+    context: &JsObject,
+    options: TemplateOptions,
+) -> Result<Option<String>, TemplateError> {
+    evaluate_json(template, Variables::Platform, context, options)
 }
 
 /// The platform's creation-time check: the allowed variables, an empty context.
