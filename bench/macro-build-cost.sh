@@ -4,7 +4,9 @@
 #     serde_derive's, each in a fresh target directory;
 #  2. compile time per macro call: a crate with 200 webhooks! invocations against the same
 #     crate with 200 plain string constants (median of 3 rebuilds of that crate only).
+# With --markdown, ends with the table bench/run.sh puts in BENCHMARKS.md.
 set -euo pipefail
+markdown=0; [ "${1:-}" = --markdown ] && markdown=1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -23,11 +25,14 @@ mk() { # name, dependency line
 mk cold_macro "apify-webhooks-macros = { path = \"$root/macros\" }"
 mk cold_serde "serde_derive = \"=$serde_version\""
 
+declare -A cold crates
 echo "== cold builds (fresh target dirs, dev profile, $(nproc) cores)"
 for p in cold_macro cold_serde; do
   (cd "$work/$p" && cargo fetch -q)
   t0=$(now); (cd "$work/$p" && cargo build -q); t1=$(now)
-  echo "$p: $(secs "$t0" "$t1") s"
+  cold[$p]=$(secs "$t0" "$t1")
+  crates[$p]=$(cd "$work/$p" && cargo tree -q -e normal,build --prefix none | sort -u | wc -l)
+  echo "$p: ${cold[$p]} s (${crates[$p]} crates)"
 done
 
 echo "== per-call cost (200 invocations)"
@@ -60,4 +65,14 @@ for p in calls_macro calls_plain; do
   med[$p]=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
   echo "$p: ${runs[*]} s (median ${med[$p]})"
 done
-python3 -c "print(f'per call: {(${med[calls_macro]} - ${med[calls_plain]}) / 200 * 1000:.2f} ms')"
+per_call=$(python3 -c "print(f'{(${med[calls_macro]} - ${med[calls_plain]}) / 200 * 1000:.2f}')")
+echo "per call: $per_call ms"
+if [ "$markdown" = 1 ]; then
+  ratio=$(python3 -c "print(f'{${cold[cold_macro]} / ${cold[cold_serde]}:.2f}')")
+  echo
+  echo "| measure | apify-webhooks-macros | serde_derive $serde_version (reference) | ours ÷ reference |"
+  echo "|---|---:|---:|---:|"
+  echo "| cold build, dev profile, crate and its whole dependency tree | ${cold[cold_macro]} s (${crates[cold_macro]} crates) | ${cold[cold_serde]} s (${crates[cold_serde]} crates) | ${ratio}× |"
+  echo "| crate with 200 \`webhooks!\` calls vs 200 plain constants, rebuild (median of 3) | ${med[calls_macro]} s vs ${med[calls_plain]} s | | |"
+  echo "| cost per \`webhooks!\` call | ${per_call} ms | | |"
+fi

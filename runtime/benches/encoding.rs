@@ -151,12 +151,16 @@ fn main() {
     println!("| way | ns/call | allocations/call | bytes allocated/call | vs JS client |");
     println!("|---|---:|---:|---:|---:|");
     for (name, (ns, allocs, bytes)) in rows {
-        let ratio = js.map_or(String::new(), |js| format!("{:.2}×", js / ns));
+        let ratio = js.map_or(String::new(), |js| match js / ns {
+            r if r >= 10.0 => format!("{r:.0}× faster"),
+            r if r >= 1.0 => format!("{r:.1}× faster"),
+            r => format!("{:.1}× slower", 1.0 / r),
+        });
         println!("| {name} | {ns:.1} | {allocs:.0} | {bytes:.0} | {ratio} |");
     }
     if let Some(js) = js {
         println!(
-            "| JS client 2.25.0: `stringifyWebhooksToBase64(webhooks)` (Node) | {js:.1} | (V8 heap, not counted) | | 1× |"
+            "| JS client 2.25.0: `stringifyWebhooksToBase64(webhooks)` (Node) | {js:.1} | (V8 heap, not counted) | | (reference) |"
         );
     }
 }
