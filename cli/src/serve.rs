@@ -97,6 +97,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
                 .map_or("in memory".to_owned(), |d| d.display().to_string())
         );
         println!("  Actors: {}", actors.join(", "));
+        println!("  web page: {}/ (sign in with the token)", emulator.url());
         println!();
         println!("Point the official clients, the SDKs or apify-webhooks at it:");
         println!("  export APIFY_API_BASE_URL={}", emulator.url());

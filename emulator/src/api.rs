@@ -179,6 +179,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
         .merge(api)
+        .merge(crate::ui::router())
         .fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError(
                 StatusCode::NOT_FOUND,
@@ -600,24 +601,9 @@ async fn test_webhook(
     Extension(user): Extension<User>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let d = {
-        let mut inner = state.lock();
-        let w = inner
-            .webhooks
-            .get(&id)
-            .filter(|w| w.user_id == user.id)
-            .ok_or_else(|| not_found("Webhook"))?
-            .clone();
-        let context = json!({
-            "userId": user.id, "createdAt": now_iso(), "eventType": "TEST", "eventData": null,
-            "resource": {"joke": "Why did the webhook cross the road? To get to the other dispatch."},
-        });
-        let d = state.new_dispatch(&w, "TEST", Value::Null, context, 4);
-        state.save_dispatch(&d);
-        inner.dispatches.insert(d.id.clone(), d.clone());
-        d
-    };
-    crate::dispatch::spawn(state.clone(), d.id.clone());
+    let d = state
+        .test_webhook(&id, &user.id)
+        .ok_or_else(|| not_found("Webhook"))?;
     Ok(data(StatusCode::CREATED, d.to_api()))
 }
 

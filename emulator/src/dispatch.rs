@@ -200,6 +200,8 @@ async fn deliver(state: Arc<State>, id: String) {
                 (200..300).contains(&status)
             }
             Err(e) => {
+                // reqwest's message names the URL, whose query may hold a token: leave it out.
+                let e = e.without_url();
                 call["errorMessage"] =
                     json!(format!("Failed to handle dispatch: {}", error_chain(&e)));
                 false

@@ -21,7 +21,8 @@ mod model;
 mod runner;
 mod state;
 mod store;
-mod time;
+pub mod time;
+mod ui;
 
 pub use api::MAX_BODY;
 pub use config::{ActorSpec, Config, DEFAULT_TOKEN, DEFAULT_USER, Outcome, Storage, actor_key};

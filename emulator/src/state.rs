@@ -49,6 +49,8 @@ pub(crate) struct State {
     pub nudge: watch::Sender<u64>,
     /// Bounds the webhook calls made at once.
     pub call_slots: tokio::sync::Semaphore,
+    /// Web page sessions: random id → user.
+    ui_sessions: Mutex<HashMap<String, String>>,
 }
 
 /// What a new run needs.
@@ -107,9 +109,15 @@ impl State {
             in_flight: watch::channel(0).0,
             nudge: watch::channel(0).0,
             call_slots,
+            ui_sessions: Mutex::default(),
         };
         state.load();
         Arc::new(state)
+    }
+
+    /// The web page's sessions.
+    pub(crate) fn ui_sessions(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        self.ui_sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -171,10 +179,6 @@ impl State {
 
     pub(crate) fn save_webhook(&self, w: &WebhookRec) {
         self.store.submit(vec![webhook_op(w)]);
-    }
-
-    pub(crate) fn save_dispatch(&self, d: &DispatchRec) {
-        self.store.submit(vec![dispatch_op(d)]);
     }
 
     pub(crate) fn save_record(&self, store: &str, key: &str, value: &(String, Vec<u8>)) {
@@ -355,6 +359,62 @@ impl State {
         }
     }
 
+    /// Sends a TEST event to one of `user`'s webhooks, as `POST /v2/webhooks/{id}/test` does;
+    /// `None` if there is no such webhook.
+    pub(crate) fn test_webhook(self: &Arc<Self>, id: &str, user: &str) -> Option<DispatchRec> {
+        let d = {
+            let mut inner = self.lock();
+            let w = inner
+                .webhooks
+                .get(id)
+                .filter(|w| w.user_id == user)?
+                .clone();
+            let context = json!({
+                "userId": user, "createdAt": now_iso(), "eventType": "TEST", "eventData": null,
+                "resource": {"joke": "Why did the webhook cross the road? To get to the other dispatch."},
+            });
+            let d = self.new_dispatch(&w, "TEST", Value::Null, context, 4);
+            inner.dispatches.insert(d.id.clone(), d.clone());
+            d
+        };
+        self.commit_and_deliver(vec![dispatch_op(&d)], vec![d.id.clone()]);
+        Some(d)
+    }
+
+    /// Moves a dispatch's next attempt to now: a pending retry happens at once, and a FAILED
+    /// dispatch gets one more attempt (ACTIVE again). An error says why not.
+    pub(crate) fn retry_now(self: &Arc<Self>, id: &str, user: &str) -> Result<(), RetryRefused> {
+        let d = self
+            .dispatch(id)
+            .filter(|d| d.user_id == user)
+            .ok_or(RetryRefused::NotFound)?;
+        match d.status {
+            DispatchStatus::Succeeded => Err(RetryRefused::Succeeded),
+            DispatchStatus::Active => {
+                let mut inner = self.lock();
+                let d = inner
+                    .dispatches
+                    .get_mut(id)
+                    .ok_or(RetryRefused::JustFinished)?;
+                d.next_attempt_ms = now_ms();
+                self.store.submit(vec![dispatch_op(d)]);
+                drop(inner);
+                self.nudge.send_modify(|n| *n += 1);
+                Ok(())
+            }
+            DispatchStatus::Failed => {
+                let mut d = d;
+                d.status = DispatchStatus::Active;
+                d.max_attempts = d.attempts + 1;
+                d.next_attempt_ms = now_ms();
+                self.lock().dispatches.insert(d.id.clone(), d.clone());
+                tracing::info!(dispatch = %d.id, "retrying a failed dispatch on request");
+                self.commit_and_deliver(vec![dispatch_op(&d)], vec![d.id.clone()]);
+                Ok(())
+            }
+        }
+    }
+
     /// Creates a dispatch for every webhook that listens to `run` and `event`, adds their
     /// writes to `ops`, and returns the ids to deliver.
     fn create_dispatches(&self, run: &Value, event: EventType, ops: &mut Vec<Op>) -> Vec<String> {
@@ -430,6 +490,17 @@ impl State {
             headers: Vec::new(),
         }
     }
+}
+
+/// Why "retry now" did nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RetryRefused {
+    /// No such dispatch for this user.
+    NotFound,
+    /// It already succeeded.
+    Succeeded,
+    /// It finished between the look and the change; look again.
+    JustFinished,
 }
 
 /// A run's and its log's writes.

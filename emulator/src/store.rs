@@ -177,6 +177,34 @@ impl Store {
             .flatten()
     }
 
+    /// For each run of `user`: how many of its dispatches are (ACTIVE, SUCCEEDED, FAILED).
+    pub(crate) fn dispatch_counts(
+        &self,
+        user: &str,
+    ) -> std::collections::HashMap<String, [usize; 3]> {
+        self.sync();
+        let conn = self.conn();
+        let mut counts = std::collections::HashMap::new();
+        let rows = conn
+            .prepare_cached("SELECT run_id, status, COUNT(*) FROM dispatches WHERE user_id = ?1 AND run_id IS NOT NULL GROUP BY run_id, status")
+            .and_then(|mut s| {
+                s.query_map(params![user], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+                })
+                .map(|rows| rows.filter_map(Result::ok).collect::<Vec<_>>())
+            })
+            .unwrap_or_default();
+        for (run, status, n) in rows {
+            let slot = match status.as_str() {
+                "ACTIVE" => 0,
+                "SUCCEEDED" => 1,
+                _ => 2,
+            };
+            counts.entry(run).or_insert([0; 3])[slot] += n as usize;
+        }
+        counts
+    }
+
     /// The total that match, and the bodies of one page of them, in creation order.
     pub(crate) fn dispatches(
         &self,

@@ -1,6 +1,7 @@
 //! The load scenario, shared by the `load` bench and the emulator's smoke test (which runs it
 //! with tiny sizes in debug builds, so the bench keeps working without a release build in CI).
 
+use apify_webhooks_emulator::time::{now_ms, parse_iso};
 use apify_webhooks_emulator::{ActorSpec, Config, DEFAULT_TOKEN, Emulator, Outcome, Storage};
 use axum::Router;
 use axum::body::Bytes;
@@ -8,7 +9,7 @@ use axum::extract::State;
 use axum::routing::post;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// How much load each phase applies.
 #[derive(Clone, Copy)]
@@ -83,31 +84,10 @@ struct Receiver {
     duplicates: AtomicUsize,
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// Milliseconds since the epoch of an ISO timestamp `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-fn parse_iso_ms(s: &str) -> Option<i64> {
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (hh, mm, ss, ms) = (n(11..13)?, n(14..16)?, n(17..19)?, n(20..23)?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1000) + ms)
-}
-
 async fn receive(State(r): State<Arc<Receiver>>, headers: axum::http::HeaderMap, body: Bytes) {
     let received = now_ms();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    if let Some(at) = v["at"].as_str().and_then(parse_iso_ms) {
+    if let Some(at) = v["at"].as_str().and_then(parse_iso) {
         r.latencies_ms
             .lock()
             .unwrap()

@@ -3,6 +3,9 @@
 //!
 //!     cargo run -p apify-webhooks-examples --bin quickstart
 //!
+//! With `-- --serve` it keeps the emulator running afterwards, so its web page (runs, webhooks,
+//! dispatches) can be opened in a browser.
+//!
 //! Exits 0 only if every expected webhook arrived exactly once.
 
 use apify_webhooks::{ApifyClient, RunOptions, RunStatus, Webhooks, encode, webhooks};
@@ -210,6 +213,17 @@ async fn run() -> Result<bool, String> {
         expected.len(),
         got.len()
     );
+    if std::env::args().any(|a| a == "--serve") {
+        println!(
+            "\nThe emulator's web page shows these runs, webhooks and every dispatch:\n  {}/   (sign in with the token {DEFAULT_TOKEN})\nPress Ctrl-C to stop.",
+            emulator.url()
+        );
+        let _ = tokio::signal::ctrl_c().await;
+    } else {
+        println!(
+            "\nTo see these runs, webhooks and dispatches on the emulator's web page, run it with --serve:\n  cargo run -p apify-webhooks-examples --bin quickstart -- --serve"
+        );
+    }
     emulator.shutdown().await;
     Ok(ok)
 }
