@@ -4,7 +4,7 @@
 use apify_webhooks_core::check::{check_definition, check_request_url};
 use apify_webhooks_core::json::{JsObject, parse};
 use apify_webhooks_core::template::{
-    TemplateOptions, Variables, evaluate, evaluate_json, findings, validate,
+    TemplateOptions, Variables, cost, evaluate, evaluate_json, findings, validate,
 };
 use apify_webhooks_core::{EventType, WebhookDef, decode, encode};
 use proptest::prelude::*;
@@ -128,5 +128,93 @@ proptest! {
         // Whatever the definition, its encoding decodes back to the same definition.
         let decoded = decode::from_param(&encode::to_query_value(&encode::to_base64([def]))).unwrap();
         prop_assert_eq!(decoded, vec![def.to_owned_definition()]);
+    }
+}
+
+/// Templates built to hit the engine's slow paths: strings ending in a backslash (where the
+/// quote heuristic and the real string state disagree), variables inside strings and keys,
+/// deep nesting, runs of braces, unclosed `{{`, and big insertions.
+fn adversarial() -> impl Strategy<Value = String> {
+    let unit = prop_oneof![
+        Just(r#""a\\",{{userId}},"#.to_owned()),
+        Just(r#"{"k\\": "{{userId}}", "#.to_owned()),
+        Just(r#""{{resource}}\\", "#.to_owned()),
+        Just("[[[[{{resource}}".to_owned()),
+        Just("{{{{{{userId}}}}".to_owned()),
+        Just("\"{{\"".to_owned()),
+        Just("{{resource.braces}}".to_owned()),
+        Just("{\"{{userId}}\": 1}".to_owned()),
+        Just("\\\"\\\"\"".to_owned()),
+        Just("{{".to_owned()),
+    ];
+    (proptest::collection::vec(unit, 1..6), 1usize..400)
+        .prop_map(|(units, times)| units.concat().repeat(times))
+}
+
+/// The growth budget (16 × the template, at least 4 MiB), with room for the one insertion that
+/// crosses it.
+fn growth_bound(len: usize) -> usize {
+    2 * (16 * len).max(4 << 20)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Work is linear: a constant times the template, the inserted text and the budgeted
+    /// growth, for random and adversarial templates up to about 50 KB.
+    #[test]
+    fn render_work_is_linear_in_the_input(
+        t in prop_oneof![template_text(), adversarial()],
+        interp: bool,
+        any: bool,
+    ) {
+        let ctx = context();
+        let vars = if any { Variables::Any } else { Variables::Platform };
+        let c = cost(&t, vars, &ctx, TemplateOptions::interpolating(interp));
+        let bound = 8 * (t.len() + c.inserted + c.grown) + 64;
+        prop_assert!(c.work <= bound, "work {} > {bound} for {} bytes ({c:?})", c.work, t.len());
+        prop_assert!(c.grown <= growth_bound(t.len()), "grown {} for {} bytes", c.grown, t.len());
+        // Insertions are bounded by the context: at most the largest value per variable.
+        prop_assert!(c.inserted <= (t.matches("{{").count() + 1) * 400);
+    }
+
+    /// A valid `webhooks` parameter, mutated (bytes replaced, cut, inserted; or its JSON
+    /// mutated and re-encoded), never panics the decoder; whatever it accepts re-encodes to
+    /// something it decodes to the same definitions.
+    #[test]
+    fn mutated_parameters_are_rejected_or_decoded_without_panicking(
+        url in "https://[a-z]{1,10}\\.com/[a-z?=&]{0,12}",
+        template in proptest::option::of(template_text()),
+        at in any::<proptest::sample::Index>(),
+        junk in "\\PC{0,4}",
+        mode in 0u8..5,
+    ) {
+        let events = [EventType::ActorRunSucceeded];
+        let def = WebhookDef::new(&events, &url);
+        let def = match &template { Some(t) => def.with_payload_template(t), None => def };
+        let json = encode::to_json([def]);
+        let b64 = encode::to_base64([def]);
+        let cut = |s: &str| {
+            let i = at.index(s.len() + 1);
+            let mut i = i.min(s.len());
+            while !s.is_char_boundary(i) { i -= 1; }
+            i
+        };
+        let mutated = match mode {
+            0 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[(i + 1).min(b64.len())..]) }
+            1 => b64[..cut(&b64)].to_owned(),
+            2 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[i..]) }
+            3 => { let i = cut(&json); encode::base64(format!("{}{junk}{}", &json[..i], &json[(i + 1).min(json.len())..]).as_bytes()) }
+            _ => { let i = cut(&json); encode::base64(json[..i].as_bytes()) }
+        };
+        for input in [mutated.clone(), encode::to_query_value(&mutated)] {
+            match decode::from_param(&input) {
+                Ok(defs) => {
+                    let again = encode::to_base64(&defs);
+                    prop_assert_eq!(decode::from_param(&again).unwrap(), defs);
+                }
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ use super::writer::Writer;
 use crate::json::parse::{Builder, Parser, Sink, Snapshot};
 use crate::json::{JsObject, JsValue, JsonError};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Deepest nesting we build. V8 parses any depth, but `JSON.stringify` (which sends the
@@ -58,6 +59,51 @@ struct Segment<'t> {
     text: Cow<'t, str>,
     pos: usize,
     origin: Origin,
+    /// Where the first `}}` at or after some earlier position is (`usize::MAX`: none), once
+    /// looked up; positions only move forward, so each segment is searched about once.
+    close: Cell<Option<usize>>,
+}
+
+impl<'t> Segment<'t> {
+    fn new(text: Cow<'t, str>, origin: Origin) -> Self {
+        Segment {
+            text,
+            pos: 0,
+            origin,
+            close: Cell::new(None),
+        }
+    }
+
+    /// The first `}}` at or after `from`; calls `scanned` with the bytes searched, if any.
+    fn close_from(&self, from: usize, scanned: impl FnOnce(usize)) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let at = match self.close.get() {
+            Some(c) if c == usize::MAX || c >= from => c,
+            _ => {
+                let found = find_bytes(&bytes[from.min(bytes.len())..], b"}}");
+                scanned(found.map_or(bytes.len().saturating_sub(from), |k| k + 2));
+                let c = found.map_or(usize::MAX, |k| from + k);
+                self.close.set(Some(c));
+                c
+            }
+        };
+        (at != usize::MAX).then_some(at)
+    }
+}
+
+/// Work counters for [`crate::template::cost`], in bytes.
+#[derive(Default)]
+pub(crate) struct Meter {
+    /// Scanned, fed to a parser or copied.
+    pub work: Cell<usize>,
+    /// Inserted for variables.
+    pub inserted: Cell<usize>,
+    /// Grown by the unclosed-`{{` quirk and by variables inside inserted data (budgeted).
+    pub grown: Cell<usize>,
+}
+
+fn add(cell: &Cell<usize>, n: usize) {
+    cell.set(cell.get().saturating_add(n));
 }
 
 /// A variable the scan met, for diagnostics and findings.
@@ -135,6 +181,8 @@ pub(crate) struct Engine<'t, 'c, S: Sink = Builder> {
     budget: usize,
     /// Insert this text for every variable instead of its value.
     marker: Option<&'static str>,
+    /// Counts the work done, when measuring.
+    meter: Option<&'c Meter>,
 }
 
 impl<'t, 'c> Engine<'t, 'c, Builder> {
@@ -163,11 +211,7 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
             template,
             allowed,
             context,
-            segments: vec![Segment {
-                text: Cow::Borrowed(template),
-                pos: 0,
-                origin: Origin::Template,
-            }],
+            segments: vec![Segment::new(Cow::Borrowed(template), Origin::Template)],
             out: String::with_capacity(template.len() + 64),
             odd_quotes: false,
             parser: Parser::new(sink),
@@ -177,6 +221,19 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
             grown: 0,
             budget: (16 * template.len()).max(4 << 20),
             marker: None,
+            meter: None,
+        }
+    }
+
+    /// Counts the work done into `meter` (see [`crate::template::cost`]).
+    pub(crate) fn measured(mut self, meter: &'c Meter) -> Self {
+        self.meter = Some(meter);
+        self
+    }
+
+    fn charge(&self, bytes: usize) {
+        if let Some(m) = self.meter {
+            add(&m.work, bytes);
         }
     }
 
@@ -283,6 +340,7 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         if text.is_empty() {
             return;
         }
+        self.charge(text.len());
         let start = self.out.len();
         if self.pieces.last().is_none_or(|&(s, o, t)| {
             o != origin || (o == Origin::Template && t + (start - s) != tpos)
@@ -358,7 +416,9 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
             let (origin, pos) = (seg.origin, seg.pos);
             seg.pos += k;
             let exhausted = seg.pos == seg.text.len();
-            if emit {
+            if !emit {
+                self.charge(k);
+            } else {
                 let text = std::mem::take(&mut seg.text);
                 self.emit(&text[pos..pos + k], origin, pos);
                 self.segments.last_mut().expect("still there").text = text;
@@ -371,31 +431,46 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
     }
 
     /// From the `{{` at the cursor: the raw name up to the first `}}`, or `None` when no
-    /// `}}` follows (the platform's `indexOf("}}", open)`).
+    /// `}}` follows (the platform's `indexOf("}}", open)`). The search uses each segment's
+    /// cached `}}` position, and the name is only copied once a `}}` is found, so an unclosed
+    /// `{{` over a deep stack of inserted copies costs nothing to re-check.
     fn find_close(&self) -> Option<String> {
-        let mut name: Vec<u8> = Vec::new();
+        // (segment index, from, to) pieces of the name, top segment first.
+        let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
         let mut skip = 2; // the `{{`
         let mut prev_brace = false;
-        for seg in self.segments.iter().rev() {
-            let bytes = &seg.text.as_bytes()[seg.pos..];
-            let start = skip.min(bytes.len());
-            skip -= start;
-            let bytes = &bytes[start..];
-            if bytes.is_empty() {
+        for (i, seg) in self.segments.iter().enumerate().rev() {
+            let len = seg.text.len();
+            let start = (seg.pos + skip).min(len);
+            skip -= start - seg.pos;
+            if start == len {
                 continue;
             }
-            if prev_brace && bytes[0] == b'}' {
-                name.pop();
-                return Some(into_string(name));
+            let bytes = seg.text.as_bytes();
+            if prev_brace && bytes[start] == b'}' {
+                // `}` ending the piece above and `}` here: drop that last brace from the name.
+                if let Some(last) = pieces.last_mut() {
+                    last.2 -= 1;
+                }
+                return Some(self.name_of(&pieces));
             }
-            if let Some(k) = find_bytes(bytes, b"}}") {
-                name.extend_from_slice(&bytes[..k]);
-                return Some(into_string(name));
+            if let Some(k) = seg.close_from(start, |n| self.charge(n)) {
+                pieces.push((i, start, k));
+                return Some(self.name_of(&pieces));
             }
-            name.extend_from_slice(bytes);
-            prev_brace = bytes.last() == Some(&b'}');
+            pieces.push((i, start, len));
+            prev_brace = bytes[len - 1] == b'}';
         }
         None
+    }
+
+    fn name_of(&self, pieces: &[(usize, usize, usize)]) -> String {
+        let mut name = Vec::new();
+        for &(i, from, to) in pieces {
+            name.extend_from_slice(&self.segments[i].text.as_bytes()[from..to]);
+        }
+        self.charge(name.len());
+        into_string(name)
     }
 
     /// The span of the `{{`…`}}` at the cursor, in template terms.
@@ -424,6 +499,9 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
             in_template,
         });
         let text = self.text_for(&name);
+        if let Some(m) = self.meter {
+            add(&m.inserted, text.len());
+        }
         if !in_template {
             self.grow(text.len(), span)?;
         }
@@ -457,16 +535,16 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         let split = chars.nth(1).map_or(text.len(), |(i, _)| i);
         self.emit(&text[..split], origin, 0);
         if split < text.len() {
-            self.segments.push(Segment {
-                text: Cow::Owned(text[split..].to_owned()),
-                pos: 0,
-                origin,
-            });
+            self.segments
+                .push(Segment::new(Cow::Owned(text[split..].to_owned()), origin));
         }
     }
 
     fn grow(&mut self, bytes: usize, at: Span) -> Result<(), Failure> {
         self.grown += bytes;
+        if let Some(m) = self.meter {
+            add(&m.grown, bytes);
+        }
         if self.grown > self.budget {
             return Err(Failure::TooLarge { at });
         }
@@ -493,11 +571,8 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         };
         self.grow(text.len() + copy.len(), span)?;
         self.take(2, false);
-        self.segments.push(Segment {
-            text: Cow::Owned(copy),
-            pos: 0,
-            origin: Origin::Variable(span),
-        });
+        self.segments
+            .push(Segment::new(Cow::Owned(copy), Origin::Variable(span)));
         self.insert(&text, Origin::Variable(span));
         Ok(())
     }
@@ -516,6 +591,7 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         let mut fork = self.parser.fork();
         for (i, seg) in self.segments.iter().enumerate().rev() {
             let text = &seg.text[seg.pos..];
+            self.charge(text.len());
             if i == 0 {
                 // The rest of the template: note the parser state at every `{{`, so a later
                 // check that reaches one in the same state can reuse this verdict.
@@ -544,6 +620,7 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         for seg in self.segments.iter().rev() {
             payload.push_str(&seg.text[seg.pos..]);
         }
+        self.charge(payload.len());
         self.build(&payload, fork.max_depth()).map(Some)
     }
 }

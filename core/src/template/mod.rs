@@ -243,6 +243,68 @@ pub fn render_json(
     evaluate_json(template, Variables::Platform, context, options)
 }
 
+/// The work [`evaluate`] does on a template, whatever the outcome.
+///
+/// The platform's engine re-parses the whole payload for every variable (quadratic) and can
+/// double the payload until V8 gives up (exponential). Ours is linear: [`Cost::work`] is a
+/// small multiple of the template, the text inserted for variables, and the text grown by the
+/// doubling quirk, which stops at a fixed budget (16 × the template, at least 4 MiB) with the
+/// platform's RangeError. The property tests hold random and adversarial templates to
+/// `work ≤ 8 × (template + inserted + grown) + 64`.
+///
+/// ```
+/// use apify_webhooks_core::json::JsObject;
+/// use apify_webhooks_core::template::{cost, TemplateOptions, Variables};
+/// let c = cost(r#"{"a": {{x}}}"#, Variables::Any, &JsObject::new(), TemplateOptions::default());
+/// assert_eq!(c.inserted, 4); // `null`
+/// assert!(c.work < 8 * (12 + c.inserted));
+/// ```
+pub fn cost(
+    template: &str,
+    variables: Variables<'_>,
+    context: &JsObject,
+    options: TemplateOptions,
+) -> Cost {
+    let meter = engine::Meter::default();
+    let substituted = Engine::writing(
+        template,
+        variables.list(),
+        context,
+        options.interpolate_strings,
+    )
+    .measured(&meter)
+    .run();
+    // The tree path (reordering, interpolation) substitutes once more and writes the result.
+    if substituted.is_ok_and(|s| s.value.needs_tree) {
+        let again = engine::Meter::default();
+        if let Ok(s) = Engine::new(template, variables.list(), context)
+            .measured(&again)
+            .run()
+        {
+            let written = crate::json::stringify(&s.value).len();
+            meter
+                .work
+                .set(meter.work.get() + again.work.get() + written);
+        }
+    }
+    Cost {
+        work: meter.work.get(),
+        inserted: meter.inserted.get(),
+        grown: meter.grown.get(),
+    }
+}
+
+/// What [`cost`] measured, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cost {
+    /// Bytes scanned, fed to a parser, or copied.
+    pub work: usize,
+    /// Bytes inserted for variables.
+    pub inserted: usize,
+    /// Bytes grown by the unclosed-`{{` quirk and by variables inside inserted data.
+    pub grown: usize,
+}
+
 /// The platform's creation-time check: the allowed variables, an empty context.
 pub fn validate(template: &str, options: TemplateOptions) -> Result<(), TemplateError> {
     evaluate(template, Variables::Platform, &JsObject::new(), options).map(|_| ())
