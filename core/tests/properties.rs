@@ -205,7 +205,7 @@ proptest! {
             1 => b64[..cut(&b64)].to_owned(),
             2 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[i..]) }
             3 => { let i = cut(&json); encode::base64(format!("{}{junk}{}", &json[..i], &json[(i + 1).min(json.len())..]).as_bytes()) }
-            _ => { let i = cut(&json); encode::base64(json[..i].as_bytes()) }
+            _ => { let i = cut(&json); encode::base64(&json.as_bytes()[..i]) }
         };
         for input in [mutated.clone(), encode::to_query_value(&mutated)] {
             match decode::from_param(&input) {
