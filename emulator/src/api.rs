@@ -98,6 +98,17 @@ async fn auth(Ctx(state): Ctx<Shared>, mut req: Request, next: Next) -> Response
     next.run(req).await
 }
 
+/// A change is on disk before its answer goes out: a client that saw `201` can rely on the
+/// run or webhook surviving a crash. Group commit keeps this cheap under load.
+async fn durable(Ctx(state): Ctx<Shared>, req: Request, next: Next) -> Response {
+    let changes = req.method() != Method::GET && req.method() != Method::HEAD;
+    let response = next.run(req).await;
+    if changes {
+        state.store.flushed().await;
+    }
+    response
+}
+
 /// The body, or the platform's answer when it is too large or unreadable.
 fn body(result: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     result.map_err(|e| {
@@ -180,6 +191,7 @@ pub(crate) fn router(state: Shared) -> Router {
     Router::new()
         .merge(api)
         .merge(crate::ui::router())
+        .layer(middleware::from_fn_with_state(state.clone(), durable))
         .fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError(
                 StatusCode::NOT_FOUND,
@@ -290,36 +302,41 @@ async fn start(
                 invalid("invalid-input", format!("The input is not valid JSON: {e}"))
             })?)
         };
-    let run = state.create_run(NewRun {
-        actor_id: &actor_id,
-        task_id: task_id.as_deref(),
-        user_id: &user.id,
-        timeout_secs: timeout,
-        memory_mbytes: memory,
-        build: &build,
+    // The run, its input, its webhooks and the CREATED dispatches commit together.
+    let batch = state.store.batch(|| {
+        let run = state.create_run(NewRun {
+            actor_id: &actor_id,
+            task_id: task_id.as_deref(),
+            user_id: &user.id,
+            timeout_secs: timeout,
+            memory_mbytes: memory,
+            build: &build,
+        });
+        let run_id = run["id"].as_str().unwrap_or_default().to_owned();
+        if !raw.is_empty() {
+            let kvs = run["defaultKeyValueStoreId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/json")
+                .to_owned();
+            let record = (ct, raw.to_vec());
+            state.save_record(&kvs, "INPUT", &record);
+            state
+                .lock()
+                .records
+                .insert((kvs, "INPUT".to_owned()), record);
+        }
+        for d in defs {
+            register(&state, &user, d, json!({"actorRunId": run_id}), true);
+        }
+        state.fire(&run, apify_webhooks_core::EventType::ActorRunCreated);
+        (run, run_id)
     });
-    let run_id = run["id"].as_str().unwrap_or_default().to_owned();
-    if !raw.is_empty() {
-        let kvs = run["defaultKeyValueStoreId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let ct = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/json")
-            .to_owned();
-        let record = (ct, raw.to_vec());
-        state.save_record(&kvs, "INPUT", &record);
-        state
-            .lock()
-            .records
-            .insert((kvs, "INPUT".to_owned()), record);
-    }
-    for d in defs {
-        register(&state, &user, d, json!({"actorRunId": run_id}), true);
-    }
-    state.fire(&run, apify_webhooks_core::EventType::ActorRunCreated);
+    let (_, run_id) = batch;
     let delay = input
         .as_ref()
         .and_then(|i| i["delayMillis"].as_u64())

@@ -103,7 +103,7 @@ pub enum Storage {
 ///     .retry(Duration::from_millis(20), 3);
 /// assert_eq!(config.address.port(), 0);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// Where to listen (default `127.0.0.1:0`, a free port).
     pub address: SocketAddr,
@@ -128,6 +128,35 @@ pub struct Config {
     /// The most dispatches pending (ACTIVE) at once. An event beyond it is still recorded, as a
     /// FAILED dispatch whose error says so, rather than growing the retry queue without bound.
     pub max_pending_dispatches: usize,
+}
+
+/// Tokens are secrets: `Debug` names only the users they belong to.
+///
+/// ```
+/// use apify_webhooks_emulator::Config;
+/// let shown = format!("{:?}", Config::default().token("s3cret", "me"));
+/// assert!(shown.contains("me") && !shown.contains("s3cret"));
+/// ```
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let users: Vec<&String> = self.tokens.values().collect();
+        f.debug_struct("Config")
+            .field("address", &self.address)
+            .field(
+                "tokens",
+                &format_args!("<{} tokens, for {users:?}>", users.len()),
+            )
+            .field("actors", &self.actors)
+            .field("tasks", &self.tasks)
+            .field("storage", &self.storage)
+            .field("retry_base", &self.retry_base)
+            .field("retries", &self.retries)
+            .field("dispatch_timeout", &self.dispatch_timeout)
+            .field("run_timeout", &self.run_timeout)
+            .field("max_concurrent_calls", &self.max_concurrent_calls)
+            .field("max_pending_dispatches", &self.max_pending_dispatches)
+            .finish()
+    }
 }
 
 impl Default for Config {

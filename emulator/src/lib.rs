@@ -24,6 +24,9 @@ mod store;
 pub mod time;
 mod ui;
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
 pub use api::MAX_BODY;
 pub use config::{ActorSpec, Config, DEFAULT_TOKEN, DEFAULT_USER, Outcome, Storage, actor_key};
 
@@ -54,6 +57,7 @@ impl Emulator {
         let store = store::Store::open(&config.storage)?;
         let state = state::State::new(config, url.clone(), store);
         dispatch::resume_all(&state);
+        runner::recover(&state);
         let app = api::router(state.clone());
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let server = tokio::spawn(async move {

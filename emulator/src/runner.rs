@@ -178,3 +178,58 @@ async fn run_command(
         _ = abort.notified() => finish_abort(state, run_id, Some(&mut child)).await,
     }
 }
+
+/// After a restart (or a crash), runs that were not finished have no process driving them:
+/// each restarts from the beginning, as the platform restarts a migrated run (its
+/// `stats.restartCount` goes up), so its webhooks still fire. A run whose Actor is no longer
+/// configured fails instead; one that was aborting or timing out finishes that way.
+pub(crate) fn recover(state: &Arc<State>) {
+    let unfinished: Vec<serde_json::Value> = state
+        .lock()
+        .runs
+        .values()
+        .filter(|r| !is_terminal(r.value["status"].as_str().unwrap_or("")))
+        .map(|r| r.value.clone())
+        .collect();
+    for run in unfinished {
+        let id = run["id"].as_str().unwrap_or_default().to_owned();
+        let status = run["status"].as_str().unwrap_or_default();
+        let note = "the emulator restarted while this run was unfinished";
+        match status {
+            "ABORTING" => {
+                state.log(&id, &format!("{note}: the abort completes"));
+                state.set_status(&id, "ABORTED", None);
+                continue;
+            }
+            "TIMING-OUT" => {
+                state.log(&id, &format!("{note}: the timeout completes"));
+                state.set_status(&id, "TIMED-OUT", None);
+                continue;
+            }
+            _ => {}
+        }
+        let spec = run["actId"]
+            .as_str()
+            .and_then(|a| state.config.actors.get(a).cloned());
+        let token = state
+            .config
+            .tokens
+            .iter()
+            .find(|(_, user)| run["userId"] == user.as_str())
+            .map(|(token, _)| token.clone());
+        let (Some(spec), Some(token)) = (spec, token) else {
+            state.log(
+                &id,
+                &format!("{note}, and its Actor or user is no longer configured"),
+            );
+            state.set_status(&id, "FAILED", None);
+            continue;
+        };
+        let input_delay = state.input_delay(&run);
+        let timeout = Duration::from_secs(run["options"]["timeoutSecs"].as_u64().unwrap_or(3600));
+        state.restarted(&id);
+        state.log(&id, &format!("{note}: it restarts"));
+        tracing::info!(run = %id, "restarting an unfinished run");
+        spawn(state.clone(), id, spec, token, timeout, input_delay);
+    }
+}

@@ -341,6 +341,27 @@ impl State {
         Some(run)
     }
 
+    /// Counts a restart of a run (`stats.restartCount`), persisted.
+    pub(crate) fn restarted(&self, id: &str) {
+        let mut inner = self.lock();
+        if let Some(r) = inner.runs.get_mut(id) {
+            let n = r.value["stats"]["restartCount"].as_u64().unwrap_or(0);
+            r.value["stats"]["restartCount"] = json!(n + 1);
+            self.save_run(&inner, id);
+        }
+    }
+
+    /// The `delayMillis` a run's input asks of a scripted Actor.
+    pub(crate) fn input_delay(&self, run: &Value) -> Option<std::time::Duration> {
+        let kvs = run["defaultKeyValueStoreId"].as_str()?.to_owned();
+        let inner = self.lock();
+        let (_, bytes) = inner.records.get(&(kvs, "INPUT".to_owned()))?;
+        let input: Value = serde_json::from_slice(bytes).ok()?;
+        input["delayMillis"]
+            .as_u64()
+            .map(std::time::Duration::from_millis)
+    }
+
     pub(crate) fn run(&self, id: &str) -> Option<Value> {
         self.lock().runs.get(id).map(|r| r.value.clone())
     }
@@ -352,11 +373,16 @@ impl State {
         self.commit_and_deliver(ops, due);
     }
 
+    /// Queues the writes, then starts the deliveries: a delivery's own updates always queue
+    /// after the dispatch's creation, even inside a [`Store::batch`].
     fn commit_and_deliver(self: &Arc<Self>, ops: Vec<Op>, due: Vec<String>) {
         self.store.submit(ops);
-        for id in due {
-            crate::dispatch::spawn(self.clone(), id);
-        }
+        let state = self.clone();
+        self.store.after_submit(move || {
+            for id in due {
+                crate::dispatch::spawn(state.clone(), id);
+            }
+        });
     }
 
     /// Sends a TEST event to one of `user`'s webhooks, as `POST /v2/webhooks/{id}/test` does;

@@ -42,6 +42,18 @@ pub(crate) enum Op {
     },
 }
 
+/// The changes of a [`Store::batch`], and what waits for them to be queued.
+#[derive(Default)]
+struct Batch {
+    ops: Vec<Op>,
+    then: Vec<Box<dyn FnOnce()>>,
+}
+
+thread_local! {
+    /// The [`Store::batch`] running on this thread.
+    static BATCH: std::cell::RefCell<Option<Batch>> = const { std::cell::RefCell::new(None) };
+}
+
 enum Message {
     /// Changes that commit together.
     Group(Vec<Op>),
@@ -110,11 +122,52 @@ impl Store {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Queues changes that commit together.
-    pub(crate) fn submit(&self, ops: Vec<Op>) {
-        if !ops.is_empty() {
+    /// Queues changes that commit together (inside [`Store::batch`], with the batch).
+    pub(crate) fn submit(&self, mut ops: Vec<Op>) {
+        if ops.is_empty() {
+            return;
+        }
+        let batched = BATCH.with(|b| match b.borrow_mut().as_mut() {
+            Some(batch) => {
+                batch.ops.append(&mut ops);
+                true
+            }
+            None => false,
+        });
+        if !batched {
             let _ = self.writes.send(Message::Group(ops));
         }
+    }
+
+    /// Runs `then` once the changes queued so far are queued for good: at once, or inside a
+    /// [`Store::batch`] when the batch is sent. Work that must see its changes queued first
+    /// (a delivery that later updates the dispatch it was started for) goes here.
+    pub(crate) fn after_submit(&self, then: impl FnOnce() + 'static) {
+        let deferred = BATCH.with(|b| match b.borrow_mut().as_mut() {
+            Some(batch) => {
+                batch.then.push(Box::new(then));
+                None
+            }
+            None => Some(then),
+        });
+        if let Some(then) = deferred {
+            then();
+        }
+    }
+
+    /// Runs `f`, and commits every change it makes on this thread as one group: all or
+    /// nothing, so a crash cannot leave, say, a run without the webhooks it was started with.
+    pub(crate) fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
+        let outer = BATCH.with(|b| b.borrow_mut().replace(Batch::default()));
+        let result = f();
+        let batch = BATCH.with(|b| std::mem::replace(&mut *b.borrow_mut(), outer));
+        if let Some(batch) = batch {
+            self.submit(batch.ops);
+            for then in batch.then {
+                self.after_submit(then);
+            }
+        }
+        result
     }
 
     pub(crate) fn put(&self, kind: &'static str, id: &str, body: Vec<u8>) {

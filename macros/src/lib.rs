@@ -21,6 +21,9 @@ mod fields;
 mod input;
 mod warnings;
 
+#[cfg(test)]
+mod properties;
+
 /// Expands `$crate; { ... }, ...` into a checked `Webhooks` constant expression.
 #[doc(hidden)]
 #[proc_macro]
