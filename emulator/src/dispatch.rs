@@ -188,9 +188,8 @@ async fn deliver(state: Arc<State>, id: String) {
         let ok = match result {
             Ok(resp) => {
                 let status = resp.status().as_u16();
-                let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                let text = String::from_utf8_lossy(&body[..body.len().min(MAX_RESPONSE_BODY)])
-                    .into_owned();
+                let body = kept_body(resp).await;
+                let text = String::from_utf8_lossy(&body).into_owned();
                 call["responseStatus"] = json!(status);
                 call["responseBody"] = json!(text);
                 if !(200..300).contains(&status) {
@@ -238,6 +237,22 @@ fn sent_headers(webhook: &WebhookRec, d: &DispatchRec, r: &Request) -> Vec<(Stri
     ];
     headers.extend(r.headers.iter().cloned());
     headers
+}
+
+/// The first [`MAX_RESPONSE_BODY`] bytes of a response; the rest is never read (the
+/// connection is dropped), so a huge or endless body costs nothing.
+async fn kept_body(mut resp: reqwest::Response) -> Vec<u8> {
+    let mut kept = Vec::new();
+    while kept.len() < MAX_RESPONSE_BODY {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_RESPONSE_BODY - kept.len();
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    kept
 }
 
 /// Decrements the in-flight count when an attempt is done (or abandoned).

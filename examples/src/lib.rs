@@ -30,6 +30,8 @@ pub struct Delivery {
 pub struct Receiver {
     /// Every delivery so far.
     pub deliveries: Arc<Mutex<Vec<Delivery>>>,
+    /// Its base URL (`http://127.0.0.1:PORT`), the port chosen when `addr` asks for port 0.
+    pub url: String,
 }
 
 impl Receiver {
@@ -57,10 +59,14 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr} for the webhook receiver: {e} (is another quickstart running?)"))?;
+        let url = listener
+            .local_addr()
+            .map(|a| format!("http://{a}"))
+            .map_err(|e| e.to_string())?;
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Receiver { deliveries })
+        Ok(Receiver { deliveries, url })
     }
 
     /// A copy of the deliveries so far.
