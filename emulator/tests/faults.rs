@@ -110,7 +110,7 @@ async fn resetter() -> (String, Arc<Mutex<usize>>) {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             *seen.lock().unwrap() += 1;
-            let _ = stream.set_linger(Some(Duration::ZERO)); // RST on close
+            let _ = stream.set_zero_linger(); // RST on close
             let mut buf = [0u8; 1024];
             let _ = stream.readable().await;
             let _ = stream.try_read(&mut buf);
