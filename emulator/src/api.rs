@@ -192,6 +192,13 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(api)
         .merge(crate::ui::router())
         .layer(middleware::from_fn_with_state(state.clone(), durable))
+        .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
+            ApiError(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                format!("{method} is not allowed on {}", uri.path()),
+            )
+        })
         .fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError(
                 StatusCode::NOT_FOUND,
@@ -490,6 +497,10 @@ async fn create_webhook(
             "schema-validation",
             "Ad hoc webhook can only be set for Actor runs.",
         ));
+    }
+    // A webhook may only watch the user's own runs.
+    if let Some(id) = cond.get("actorRunId").and_then(Value::as_str) {
+        own_run(&state, &user, id)?;
     }
     if let Some(id) = cond.get("actorId").and_then(Value::as_str) {
         if !state.config.actors.contains_key(&actor_key(id)) {
@@ -822,17 +833,58 @@ fn storage_object(state: &State, kind: &str, id: &str, name: Option<&str>, user:
     v
 }
 
+/// Whose a storage is: a run's default storages are the run's user's, a named one's id says
+/// whose it is (`named~{user}~{name}`); other ids belong to no one yet.
+fn storage_owner(state: &State, id: &str) -> Option<String> {
+    if let Some(rest) = id.strip_prefix("named~") {
+        return rest.split_once('~').map(|(user, _)| user.to_owned());
+    }
+    let inner = state.lock();
+    inner.runs.values().find_map(|r| {
+        let v = &r.value;
+        [
+            "defaultKeyValueStoreId",
+            "defaultDatasetId",
+            "defaultRequestQueueId",
+        ]
+        .iter()
+        .any(|k| v[*k] == id)
+        .then(|| v["userId"].as_str().unwrap_or_default().to_owned())
+    })
+}
+
+/// A storage `user` may use: a well-formed id that is not someone else's.
+fn own_storage(state: &State, user: &User, id: &str, what: &str) -> Result<(), ApiError> {
+    let well_formed = !id.is_empty()
+        && id.len() <= 200
+        && !id.contains("..")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'~' | b'-' | b'_' | b'.'));
+    if !well_formed {
+        return Err(invalid(
+            "invalid-parameter",
+            format!("{what} id {id:?} is not valid: use letters, digits, `~`, `-`, `_` and `.`"),
+        ));
+    }
+    match storage_owner(state, id) {
+        Some(owner) if owner != user.id => Err(not_found(what)),
+        _ => Ok(()),
+    }
+}
+
 /// Storages exist as soon as they are named: a run's default storages, or any id.
 async fn get_storage(
     Ctx(state): Ctx<Shared>,
     Extension(user): Extension<User>,
     Path(id): Path<String>,
     kind: &'static str,
-) -> Response {
-    data(
+) -> Result<Response, ApiError> {
+    own_storage(&state, &user, &id, "Storage")?;
+    Ok(data(
         StatusCode::OK,
         storage_object(&state, kind, &id, None, &user.id),
-    )
+    ))
 }
 
 /// `POST /v2/{kind}?name=…`: get or create a named storage (the id is derived from the name).
@@ -843,8 +895,9 @@ async fn open_storage(
     kind: &'static str,
 ) -> Response {
     let name = p.get("name").cloned();
+    // Named storages are per user: the same name is a different storage for someone else.
     let id = match &name {
-        Some(n) => format!("named~{}", n.replace('/', "~")),
+        Some(n) => format!("named~{}~{}", user.id, n.replace('/', "~")),
         None => new_id(),
     };
     data(
@@ -855,8 +908,10 @@ async fn open_storage(
 
 async fn get_record(
     Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
     Path((store, key)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    own_storage(&state, &user, &store, "Key-value store")?;
     let inner = state.lock();
     let (ct, bytes) = inner
         .records
@@ -867,10 +922,12 @@ async fn get_record(
 
 async fn put_record(
     Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
     Path((store, key)): Path<(String, String)>,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    own_storage(&state, &user, &store, "Key-value store")?;
     let raw = body(raw)?;
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -883,16 +940,23 @@ async fn put_record(
     Ok(StatusCode::CREATED.into_response())
 }
 
-async fn get_items(Ctx(state): Ctx<Shared>, Path(id): Path<String>) -> Response {
+async fn get_items(
+    Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    own_storage(&state, &user, &id, "Dataset")?;
     let items = state.lock().datasets.get(&id).cloned().unwrap_or_default();
-    Json(Value::Array(items)).into_response()
+    Ok(Json(Value::Array(items)).into_response())
 }
 
 async fn push_items(
     Ctx(state): Ctx<Shared>,
+    Extension(user): Extension<User>,
     Path(id): Path<String>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    own_storage(&state, &user, &id, "Dataset")?;
     let raw = body(raw)?;
     let value: Value = serde_json::from_slice(&raw).map_err(|e| {
         invalid(
