@@ -98,6 +98,35 @@ async fn auth(Ctx(state): Ctx<Shared>, mut req: Request, next: Next) -> Response
     next.run(req).await
 }
 
+/// axum answers requests its extractors reject (a path segment that is not UTF-8, a bad
+/// query or form) with plain text; clients expect the platform's error envelope, so wrap it.
+/// (Found by the `emulator_request` fuzz target.)
+async fn envelope_rejections(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let message = String::from_utf8_lossy(&bytes).trim().to_owned();
+    let message = if message.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("Bad request")
+            .to_owned()
+    } else {
+        message
+    };
+    ApiError(status, "invalid-request", message).into_response()
+}
+
 /// A change is on disk before its answer goes out: a client that saw `201` can rely on the
 /// run or webhook surviving a crash. Group commit keeps this cheap under load.
 async fn durable(Ctx(state): Ctx<Shared>, req: Request, next: Next) -> Response {
@@ -192,6 +221,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(api)
         .merge(crate::ui::router())
         .layer(middleware::from_fn_with_state(state.clone(), durable))
+        .layer(middleware::from_fn(envelope_rejections))
         .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -198,6 +198,14 @@ async fn malformed_requests_get_a_4xx_envelope_and_change_nothing() {
             vec![],
             &[],
         ),
+        // Found by the emulator_request fuzz target: axum answered this in plain text.
+        (
+            "an id that is not UTF-8 once decoded",
+            "GET",
+            "/v2/actor-runs/abc%d5xyz".into(),
+            vec![],
+            &[],
+        ),
         (
             "path traversal in a store id",
             "PUT",
