@@ -448,11 +448,7 @@ fn register(
 ) -> (WebhookRec, bool) {
     let mut inner = state.lock();
     if let Some(key) = &def.idempotency_key {
-        if let Some(existing) = inner
-            .webhooks
-            .values()
-            .find(|w| w.user_id == user.id && w.idempotency_key.as_ref() == Some(key))
-        {
+        if let Some(existing) = inner.keyed_webhook(&user.id, key) {
             return (existing.clone(), false);
         }
     }
@@ -479,7 +475,7 @@ fn register(
         total_dispatches: 0,
     };
     state.save_webhook(&w);
-    inner.webhooks.insert(w.id.clone(), w.clone());
+    inner.add_webhook(w.clone());
     tracing::info!(webhook = %w.id, ad_hoc, "webhook created");
     (w, true)
 }
@@ -649,7 +645,7 @@ async fn delete_webhook(
     if inner.webhooks.get(&id).is_none_or(|w| w.user_id != user.id) {
         return Err(not_found("Webhook"));
     }
-    inner.webhooks.shift_remove(&id);
+    inner.remove_webhook(&id);
     state.store.delete("webhook", &id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

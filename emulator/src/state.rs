@@ -23,13 +23,87 @@ pub(crate) struct RunEntry {
 pub(crate) struct Inner {
     /// Runs, webhooks and dispatches keep their creation order, which the API lists use.
     pub runs: IndexMap<String, RunEntry>,
+    /// Add and remove webhooks with [`Inner::add_webhook`] and [`Inner::remove_webhook`],
+    /// which keep `watchers` in step.
     pub webhooks: IndexMap<String, WebhookRec>,
+    /// Webhook ids by what their condition watches (`run:ID`, `actor:ID`, `task:ID`), so an
+    /// event looks at its own webhooks only, not at every webhook there is.
+    watchers: HashMap<String, Vec<String>>,
+    /// Webhook ids by (user, idempotency key): the first webhook with a key wins.
+    keyed: HashMap<(String, String), String>,
     /// ACTIVE dispatches only: finished ones live in the store, so memory does not grow
     /// with them.
     pub dispatches: IndexMap<String, DispatchRec>,
     /// (store id, key) → (content type, bytes)
     pub records: HashMap<(String, String), (String, Vec<u8>)>,
     pub datasets: HashMap<String, Vec<Value>>,
+}
+
+/// The watcher key of a webhook condition.
+fn watch_key(condition: &Value) -> Option<String> {
+    let c = condition.as_object()?;
+    [
+        ("actorRunId", "run"),
+        ("actorId", "actor"),
+        ("actorTaskId", "task"),
+    ]
+    .iter()
+    .find_map(|(field, kind)| c.get(*field)?.as_str().map(|id| format!("{kind}:{id}")))
+}
+
+impl Inner {
+    /// Stores a webhook and indexes it by what it watches.
+    pub(crate) fn add_webhook(&mut self, w: WebhookRec) {
+        if let Some(key) = &w.idempotency_key {
+            self.keyed
+                .entry((w.user_id.clone(), key.clone()))
+                .or_insert_with(|| w.id.clone());
+        }
+        if let Some(key) = watch_key(&w.condition) {
+            self.watchers.entry(key).or_default().push(w.id.clone());
+        }
+        self.webhooks.insert(w.id.clone(), w);
+    }
+
+    /// Removes a webhook and its index entry.
+    pub(crate) fn remove_webhook(&mut self, id: &str) -> Option<WebhookRec> {
+        let w = self.webhooks.shift_remove(id)?;
+        if let Some(key) = &w.idempotency_key {
+            self.keyed.remove(&(w.user_id.clone(), key.clone()));
+        }
+        if let Some(key) = watch_key(&w.condition) {
+            if let Some(ids) = self.watchers.get_mut(&key) {
+                ids.retain(|i| i != id);
+            }
+        }
+        Some(w)
+    }
+
+    /// `user`'s webhook with this idempotency key, if any.
+    pub(crate) fn keyed_webhook(&self, user: &str, key: &str) -> Option<&WebhookRec> {
+        let id = self.keyed.get(&(user.to_owned(), key.to_owned()))?;
+        self.webhooks.get(id)
+    }
+
+    /// The ids of the webhooks that may listen to `run`, in creation order.
+    fn watching(&self, run: &Value) -> Vec<String> {
+        let field = |k: &str| run.get(k).and_then(Value::as_str);
+        let keys = [
+            field("id").map(|id| format!("run:{id}")),
+            field("actId").map(|id| format!("actor:{id}")),
+            field("actorTaskId").map(|id| format!("task:{id}")),
+        ];
+        let mut ids: Vec<String> = keys
+            .iter()
+            .flatten()
+            .filter_map(|k| self.watchers.get(k))
+            .flatten()
+            .cloned()
+            .collect();
+        ids.sort_by_key(|id| self.webhooks.get_index_of(id));
+        ids.dedup();
+        ids
+    }
 }
 
 pub(crate) struct State {
@@ -145,9 +219,9 @@ impl State {
                 );
             }
         }
-        for (id, body) in self.store.load("webhook") {
+        for (_, body) in self.store.load("webhook") {
             if let Ok(w) = serde_json::from_slice(&body) {
-                inner.webhooks.insert(id.clone(), w);
+                inner.add_webhook(w);
             }
         }
         let active = DispatchFilter {
@@ -454,18 +528,23 @@ impl State {
         let mut due = Vec::new();
         {
             let mut guard = self.lock();
+            let candidates = guard.watching(run);
             let Inner {
                 webhooks,
                 dispatches,
                 ..
             } = &mut *guard;
-            let listening = webhooks.values_mut().filter(|w| {
-                w.is_enabled
+            for id in candidates {
+                let Some(w) = webhooks.get_mut(&id) else {
+                    continue;
+                };
+                let listens = w.is_enabled
                     && w.event_types.contains(&event)
                     && w.matches(run)
-                    && !(w.is_ad_hoc && w.fired)
-            });
-            for w in listening {
+                    && !(w.is_ad_hoc && w.fired);
+                if !listens {
+                    continue;
+                }
                 // An ad-hoc webhook fires at most once.
                 w.fired |= w.is_ad_hoc;
                 ops.push(webhook_op(w));
