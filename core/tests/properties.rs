@@ -200,11 +200,13 @@ proptest! {
             while !s.is_char_boundary(i) { i -= 1; }
             i
         };
+        // The boundary after the character at `i` (the character a replacement drops).
+        let after = |s: &str, i: usize| s[i..].chars().next().map_or(i, |c| i + c.len_utf8());
         let mutated = match mode {
-            0 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[(i + 1).min(b64.len())..]) }
+            0 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[after(&b64, i)..]) }
             1 => b64[..cut(&b64)].to_owned(),
             2 => { let i = cut(&b64); format!("{}{junk}{}", &b64[..i], &b64[i..]) }
-            3 => { let i = cut(&json); encode::base64(format!("{}{junk}{}", &json[..i], &json[(i + 1).min(json.len())..]).as_bytes()) }
+            3 => { let i = cut(&json); encode::base64(format!("{}{junk}{}", &json[..i], &json[after(&json, i)..]).as_bytes()) }
             _ => { let i = cut(&json); encode::base64(&json.as_bytes()[..i]) }
         };
         for input in [mutated.clone(), encode::to_query_value(&mutated)] {

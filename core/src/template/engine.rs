@@ -29,6 +29,7 @@ use crate::json::{JsObject, JsValue, JsonError};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Deepest nesting we build. V8 parses any depth, but `JSON.stringify` (which sends the
 /// payload) fails somewhere between 2,000 and 5,000 levels.
@@ -183,7 +184,21 @@ pub(crate) struct Engine<'t, 'c, S: Sink = Builder> {
     marker: Option<&'static str>,
     /// Counts the work done, when measuring.
     meter: Option<&'c Meter>,
+    /// Whether to record occurrences (findings need them; the writer does not).
+    keep_occurrences: bool,
+    /// The text inserted for each variable name seen so far (a template often repeats one).
+    cache: HashMap<String, Rc<Insertion>>,
 }
+
+/// A variable's inserted text, and its JSON depth when a writer may take it whole.
+struct Insertion {
+    text: String,
+    raw_depth: Option<usize>,
+}
+
+/// Names longer than this (an unclosed `{{` takes the whole payload prefix as its name) are
+/// not cached.
+const CACHED_NAME: usize = 256;
 
 impl<'t, 'c> Engine<'t, 'c, Builder> {
     /// An engine that builds the payload's value.
@@ -201,7 +216,9 @@ impl<'t, 'c> Engine<'t, 'c, Writer> {
         interpolate: bool,
     ) -> Self {
         let sink = Writer::new(template.len() + 256, interpolate);
-        Engine::with_sink(template, allowed, context, sink)
+        let mut engine = Engine::with_sink(template, allowed, context, sink);
+        engine.keep_occurrences = false;
+        engine
     }
 }
 
@@ -222,6 +239,8 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
             budget: (16 * template.len()).max(4 << 20),
             marker: None,
             meter: None,
+            keep_occurrences: true,
+            cache: HashMap::new(),
         }
     }
 
@@ -493,21 +512,41 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         let len = 2 + name.len() + 2;
         let span = self.variable_span(len);
         self.check_allowed(&name, span)?;
-        self.occurrences.push(Occurrence {
-            span,
-            name: name.clone(),
-            in_template,
-        });
-        let text = self.text_for(&name);
+        if self.keep_occurrences {
+            self.occurrences.push(Occurrence {
+                span,
+                name: name.clone(),
+                in_template,
+            });
+        }
+        let inserted = self.insertion(&name);
         if let Some(m) = self.meter {
-            add(&m.inserted, text.len());
+            add(&m.inserted, inserted.text.len());
         }
         if !in_template {
-            self.grow(text.len(), span)?;
+            self.grow(inserted.text.len(), span)?;
         }
         self.take(len, false);
-        self.insert(&text, Origin::Variable(span));
+        self.insert(&inserted, Origin::Variable(span));
         Ok(())
+    }
+
+    /// The text for a variable, resolved and serialised once per name.
+    fn insertion(&mut self, name: &str) -> Rc<Insertion> {
+        if let Some(known) = self.cache.get(name) {
+            return known.clone();
+        }
+        let text = self.text_for(name).into_owned();
+        // Text without `{{` holds nothing to substitute, so scanning it again finds nothing
+        // (it never ends in `{`, so no `{{` forms across its end either): the writer may take
+        // it whole. `undefined` (a function's value) is not JSON, so the parser must see it.
+        let raw_depth =
+            (S::RAW && text != "undefined" && !text.contains("{{")).then(|| json_depth(&text));
+        let inserted = Rc::new(Insertion { text, raw_depth });
+        if self.marker.is_none() && name.len() <= CACHED_NAME {
+            self.cache.insert(name.to_owned(), inserted.clone());
+        }
+        inserted
     }
 
     fn check_allowed(&self, name: &str, span: Span) -> Result<(), Failure> {
@@ -522,13 +561,10 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
     }
 
     /// Splices inserted text in: its first byte is final, the rest is scanned again.
-    fn insert(&mut self, text: &str, origin: Origin) {
-        // Text without `{{` holds nothing to substitute, so scanning it again finds nothing
-        // (it never ends in `{`, so no `{{` forms across its end either): the writer may take
-        // it whole. `undefined` (a function's value) is not JSON, so the parser must see it.
-        if S::RAW && text != "undefined" && !text.contains("{{") {
-            let depth = json_depth(text);
-            self.emit_text(text, origin, 0, Some(depth));
+    fn insert(&mut self, inserted: &Insertion, origin: Origin) {
+        let text = inserted.text.as_str();
+        if inserted.raw_depth.is_some() {
+            self.emit_text(text, origin, 0, inserted.raw_depth);
             return;
         }
         let mut chars = text.char_indices();
@@ -558,12 +594,15 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         let span = self.variable_span(2);
         let name = format!("{}{{{{", self.out);
         self.check_allowed(&name, span)?;
-        self.occurrences.push(Occurrence {
-            span,
-            name: name.clone(),
-            in_template: false,
-        });
-        let text = self.text_for(&name);
+        if self.keep_occurrences {
+            self.occurrences.push(Occurrence {
+                span,
+                name: name.clone(),
+                in_template: false,
+            });
+        }
+        let inserted = self.insertion(&name);
+        let text = &inserted.text;
         let copy = match self.out.char_indices().nth(1) {
             Some((i, _)) => format!("{}{{{{", &self.out[i..]),
             None if self.out.is_empty() => "{".to_owned(),
@@ -573,7 +612,7 @@ impl<'t, 'c, S: Collect> Engine<'t, 'c, S> {
         self.take(2, false);
         self.segments
             .push(Segment::new(Cow::Owned(copy), Origin::Variable(span)));
-        self.insert(&text, Origin::Variable(span));
+        self.insert(&inserted, Origin::Variable(span));
         Ok(())
     }
 
