@@ -22,7 +22,7 @@ reference = [
     if "vars as values (many)" in r["template"]
 ]
 
-W, H, L, R, T, B = 640, 400, 70, 20, 30, 50
+W, H, L, R, T, B = 660, 400, 70, 40, 30, 50
 xs = [x for x, _ in ours + reference]
 ys = [y for _, y in ours + reference]
 x0, x1 = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)))

@@ -86,7 +86,7 @@ impl Inner {
     }
 
     /// The ids of the webhooks that may listen to `run`, in creation order.
-    fn watching(&self, run: &Value) -> Vec<String> {
+    pub(crate) fn watching(&self, run: &Value) -> Vec<String> {
         let field = |k: &str| run.get(k).and_then(Value::as_str);
         let keys = [
             field("id").map(|id| format!("run:{id}")),

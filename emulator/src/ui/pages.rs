@@ -144,8 +144,9 @@ pub(crate) fn runs(state: &State, user: &str) -> Markup {
         .take(LIST_LIMIT)
         .map(|run| {
             let hooks = inner
-                .webhooks
-                .values()
+                .watching(run)
+                .iter()
+                .filter_map(|id| inner.webhooks.get(id))
                 .filter(|w| w.user_id == user && w.matches(run))
                 .count();
             (run, hooks)
@@ -265,8 +266,9 @@ pub(crate) fn run(state: &State, user: &str, id: &str) -> Option<Markup> {
     let (webhooks, log): (Vec<WebhookRec>, String) = {
         let inner = state.lock();
         let hooks = inner
-            .webhooks
-            .values()
+            .watching(&run)
+            .iter()
+            .filter_map(|id| inner.webhooks.get(id))
             .filter(|w| w.user_id == user && w.matches(&run))
             .cloned()
             .collect();
