@@ -4,7 +4,7 @@
 //! the body the platform sends) on generated templates, including 100 KB templates with 0,
 //! 100 and 1,769 variables and a size sweep, to show that time grows linearly.
 //!
-//! `bench/compare-templates.sh` runs the reference (`@apify/utilities` on Node 22) on its own
+//! `bench/run.sh` runs the reference (`@apify/utilities` on Node 22) on its own
 //! fixed inputs, then calls this bench with `--templates DIR --reference FILE`, which times
 //! ours on exactly those inputs and prints both side by side with the ratio.
 
