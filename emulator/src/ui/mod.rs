@@ -216,11 +216,3 @@ async fn test_webhook(
         ),
     }
 }
-
-/// Which dispatches the runs list counts.
-pub(crate) fn counts_for(
-    state: &State,
-    user: &str,
-) -> std::collections::HashMap<String, [usize; 3]> {
-    state.store.dispatch_counts(user)
-}

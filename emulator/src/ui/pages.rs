@@ -129,7 +129,8 @@ fn dispatch_counts(c: [usize; 3]) -> Markup {
 }
 
 pub(crate) fn runs(state: &State, user: &str) -> Markup {
-    let counts = super::counts_for(state, user);
+    // Per run: its (ACTIVE, SUCCEEDED, FAILED) dispatches, in one query.
+    let counts = state.store.dispatch_counts(user);
     let inner = state.lock();
     let mine: Vec<&Value> = inner
         .runs
