@@ -340,7 +340,7 @@ async fn start(
             })?)
         };
     // The run, its input, its webhooks and the CREATED dispatches commit together.
-    let batch = state.store.batch(|| {
+    let run_id = state.store.batch(|| {
         let run = state.create_run(NewRun {
             actor_id: &actor_id,
             task_id: task_id.as_deref(),
@@ -371,9 +371,8 @@ async fn start(
             register(&state, &user, d, json!({"actorRunId": run_id}), true);
         }
         state.fire(&run, apify_webhooks_core::EventType::ActorRunCreated);
-        (run, run_id)
+        run_id
     });
-    let (_, run_id) = batch;
     let delay = input
         .as_ref()
         .and_then(|i| i["delayMillis"].as_u64())
