@@ -736,8 +736,8 @@ async fn list_runs(
     let items = inner
         .runs
         .values()
+        .filter(|r| r.value["userId"] == user.id.as_str())
         .map(|r| r.value.clone())
-        .filter(|r| r["userId"] == user.id.as_str())
         .collect();
     list(&p, items)
 }
@@ -864,18 +864,7 @@ fn storage_owner(state: &State, id: &str) -> Option<String> {
     if let Some(rest) = id.strip_prefix("named~") {
         return rest.split_once('~').map(|(user, _)| user.to_owned());
     }
-    let inner = state.lock();
-    inner.runs.values().find_map(|r| {
-        let v = &r.value;
-        [
-            "defaultKeyValueStoreId",
-            "defaultDatasetId",
-            "defaultRequestQueueId",
-        ]
-        .iter()
-        .any(|k| v[*k] == id)
-        .then(|| v["userId"].as_str().unwrap_or_default().to_owned())
-    })
+    state.lock().storage_owner(id).map(str::to_owned)
 }
 
 /// A storage `user` may use: a well-formed id that is not someone else's.

@@ -192,6 +192,20 @@ impl Default for Config {
 }
 
 impl Config {
+    /// A token of `user`'s, for calls the emulator makes on their behalf (a run's
+    /// `APIFY_TOKEN`, a webhook that calls the emulated API).
+    ///
+    /// ```
+    /// use apify_webhooks_emulator::Config;
+    /// assert_eq!(Config::default().token("t", "me").token_of("me"), Some("t"));
+    /// ```
+    pub fn token_of(&self, user: &str) -> Option<&str> {
+        self.tokens
+            .iter()
+            .find(|(_, u)| *u == user)
+            .map(|(t, _)| t.as_str())
+    }
+
     /// Accepts `token` as `user`.
     pub fn token(mut self, token: impl Into<String>, user: impl Into<String>) -> Self {
         self.tokens.insert(token.into(), user.into());

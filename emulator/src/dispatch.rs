@@ -142,13 +142,7 @@ async fn deliver(state: Arc<State>, id: String) {
         let started = now_iso();
         let mut call = json!({"startedAt": started, "finishedAt": null, "errorMessage": null, "responseStatus": null, "responseBody": null});
         let request = match render(&webhook, &d.context) {
-            Ok(r) => {
-                if d.payload.is_none() {
-                    d.payload = Some(r.body.clone());
-                    d.headers = sent_headers(&webhook, &d, &r);
-                }
-                r
-            }
+            Ok(r) => r,
             Err(message) => {
                 // The platform fails a dispatch that cannot render, without retrying.
                 call["finishedAt"] = json!(now_iso());
@@ -161,26 +155,22 @@ async fn deliver(state: Arc<State>, id: String) {
                 return;
             }
         };
+        // The same headers are sent and recorded (the recorded ones never hold a token).
+        let headers = sent_headers(&webhook, &d, &request);
         let mut req = state
             .http
             .post(&webhook.request_url)
-            .timeout(state.config.dispatch_timeout)
-            .header("Content-Type", "application/json")
-            .header("X-Apify-Webhook", &webhook.id)
-            .header("X-Apify-Webhook-Dispatch-Id", &d.id)
-            .header("X-Apify-Request-Origin", "WEBHOOK");
-        for (k, v) in &request.headers {
+            .timeout(state.config.dispatch_timeout);
+        for (k, v) in &headers {
             req = req.header(k.as_str(), v.as_str());
+        }
+        if d.payload.is_none() {
+            d.payload = Some(request.body.clone());
+            d.headers = headers;
         }
         if webhook.request_url.starts_with(&state.base_url) {
             // Calls to the (emulated) Apify API carry the owner's token, as on the platform.
-            if let Some(token) = state
-                .config
-                .tokens
-                .iter()
-                .find(|(_, u)| **u == webhook.user_id)
-                .map(|(t, _)| t.clone())
-            {
+            if let Some(token) = state.config.token_of(&webhook.user_id) {
                 req = req.bearer_auth(token);
             }
         }
@@ -228,7 +218,8 @@ async fn deliver(state: Arc<State>, id: String) {
     }
 }
 
-/// The headers a call carries, as recorded on the dispatch (the token, if any, redacted).
+/// The headers a call carries: the platform's, then the headers template's. (A call to the
+/// emulator's own API also gets the owner's token, which is added apart and not recorded.)
 fn sent_headers(webhook: &WebhookRec, d: &DispatchRec, r: &Request) -> Vec<(String, String)> {
     let mut headers = vec![
         ("Content-Type".to_owned(), "application/json".to_owned()),

@@ -211,12 +211,10 @@ pub(crate) fn recover(state: &Arc<State>) {
         let spec = run["actId"]
             .as_str()
             .and_then(|a| state.config.actors.get(a).cloned());
-        let token = state
-            .config
-            .tokens
-            .iter()
-            .find(|(_, user)| run["userId"] == user.as_str())
-            .map(|(token, _)| token.clone());
+        let token = run["userId"]
+            .as_str()
+            .and_then(|user| state.config.token_of(user))
+            .map(str::to_owned);
         let (Some(spec), Some(token)) = (spec, token) else {
             state.log(
                 &id,

@@ -31,6 +31,8 @@ pub(crate) struct Inner {
     watchers: HashMap<String, Vec<String>>,
     /// Webhook ids by (user, idempotency key): the first webhook with a key wins.
     keyed: HashMap<(String, String), String>,
+    /// The user of each run's default storages (key-value store, dataset, request queue).
+    storage_owners: HashMap<String, String>,
     /// ACTIVE dispatches only: finished ones live in the store, so memory does not grow
     /// with them.
     pub dispatches: IndexMap<String, DispatchRec>,
@@ -52,6 +54,29 @@ fn watch_key(condition: &Value) -> Option<String> {
 }
 
 impl Inner {
+    /// Stores a run and indexes whose its default storages are.
+    pub(crate) fn add_run(&mut self, entry: RunEntry) {
+        let v = &entry.value;
+        let user = v["userId"].as_str().unwrap_or_default();
+        for key in [
+            "defaultKeyValueStoreId",
+            "defaultDatasetId",
+            "defaultRequestQueueId",
+        ] {
+            if let Some(storage) = v[key].as_str() {
+                self.storage_owners
+                    .insert(storage.to_owned(), user.to_owned());
+            }
+        }
+        let id = v["id"].as_str().unwrap_or_default().to_owned();
+        self.runs.insert(id, entry);
+    }
+
+    /// The user a run's default storage belongs to.
+    pub(crate) fn storage_owner(&self, storage: &str) -> Option<&str> {
+        self.storage_owners.get(storage).map(String::as_str)
+    }
+
     /// Stores a webhook and indexes it by what it watches.
     pub(crate) fn add_webhook(&mut self, w: WebhookRec) {
         if let Some(key) = &w.idempotency_key {
@@ -209,14 +234,11 @@ impl State {
         for (id, body) in self.store.load("run") {
             if let Ok(value) = serde_json::from_slice::<Value>(&body) {
                 let log = logs.remove(&id).unwrap_or_default();
-                inner.runs.insert(
-                    id.clone(),
-                    RunEntry {
-                        value,
-                        log,
-                        abort: Arc::new(Notify::new()),
-                    },
-                );
+                inner.add_run(RunEntry {
+                    value,
+                    log,
+                    abort: Arc::new(Notify::new()),
+                });
             }
         }
         for (_, body) in self.store.load("webhook") {
@@ -350,14 +372,11 @@ impl State {
         });
         {
             let mut inner = self.lock();
-            inner.runs.insert(
-                id.clone(),
-                RunEntry {
-                    value: run.clone(),
-                    log: String::new(),
-                    abort: Arc::new(Notify::new()),
-                },
-            );
+            inner.add_run(RunEntry {
+                value: run.clone(),
+                log: String::new(),
+                abort: Arc::new(Notify::new()),
+            });
             self.save_run(&inner, &id);
         }
         self.changes.send_modify(|v| *v += 1);

@@ -40,15 +40,19 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/ui/dispatches/{id}/retry", post(retry_dispatch))
 }
 
-/// The signed-in user, from the session cookie.
-fn session_user(state: &State, headers: &HeaderMap) -> Option<String> {
+/// The session id in the request's cookie.
+fn session_id(headers: &HeaderMap) -> Option<&str> {
     let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    let session = cookies
+    cookies
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)?
-        .1;
-    state.ui_sessions().get(session).cloned()
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, id)| id)
+}
+
+/// The signed-in user, from the session cookie.
+fn session_user(state: &State, headers: &HeaderMap) -> Option<String> {
+    state.ui_sessions().get(session_id(headers)?).cloned()
 }
 
 /// The signed-in user; pages other than `/` send a visitor without a session to sign in.
@@ -109,17 +113,8 @@ async fn login(Ctx(state): Ctx<Shared>, Form(form): Form<LoginForm>) -> Response
 }
 
 async fn logout(Ctx(state): Ctx<Shared>, headers: HeaderMap) -> Response {
-    if let Some(session) = headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .filter_map(|c| c.trim().split_once('='))
-                .find(|(n, _)| *n == COOKIE)
-        })
-        .map(|(_, v)| v.to_owned())
-    {
-        state.ui_sessions().remove(&session);
+    if let Some(session) = session_id(&headers) {
+        state.ui_sessions().remove(session);
     }
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().insert(
