@@ -292,15 +292,22 @@ impl Store {
             .map(|n| n as usize)
             .unwrap_or(0);
         let order = if page.desc { "DESC" } else { "ASC" };
-        let limit = i64::try_from(page.limit).unwrap_or(i64::MAX);
-        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        // Limit and offset are bound, so each filter shape is one cached statement.
         let sql = format!(
-            "SELECT body FROM dispatches{condition} ORDER BY seq {order} LIMIT {limit} OFFSET {offset}"
+            "SELECT body FROM dispatches{condition} ORDER BY seq {order} LIMIT ?{} OFFSET ?{}",
+            args.len() + 1,
+            args.len() + 2
         );
+        let mut values: Vec<rusqlite::types::Value> = args
+            .iter()
+            .map(|a| rusqlite::types::Value::Text((*a).to_owned()))
+            .collect();
+        values.push(i64::try_from(page.limit).unwrap_or(i64::MAX).into());
+        values.push(i64::try_from(page.offset).unwrap_or(i64::MAX).into());
         let bodies = conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(params_from_iter(&args), |r| r.get(0))
+                s.query_map(params_from_iter(&values), |r| r.get(0))
                     .map(|rows| rows.filter_map(Result::ok).collect())
             })
             .unwrap_or_default();
